@@ -1,0 +1,104 @@
+package io.meshinfer.models;
+
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+
+import io.meshinfer.models.batch.BatchListener;
+import io.meshinfer.models.batch.BatchPolicy;
+import io.meshinfer.models.batch.Batcher;
+import io.meshinfer.models.builtin.BuiltinModels;
+import io.meshinfer.models.discovery.DirectoryConfigReader;
+import io.meshinfer.models.discovery.Discovery;
+import io.meshinfer.models.discovery.OnnxFiles;
+import io.meshinfer.models.runtime.Device;
+import io.meshinfer.models.runtime.ModelSession;
+import io.meshinfer.models.runtime.OrtRuntime;
+import io.meshinfer.tokenizers.Encoding;
+import io.meshinfer.tokenizers.TextTokenizer;
+
+/**
+ * One served model: its description, tokenizer, ONNX session and batcher.
+ *
+ * <p>Pre-processing (the {@link #tokenizer()}), the graph call ({@link #submit}) and post-processing (the task heads)
+ * are separate steps, so the caller tokenizes on its own thread and only the graph call is serialised.
+ * Thread-safe.
+ */
+public final class Model implements AutoCloseable {
+    private final ModelDescription description;
+    private final TextTokenizer tokenizer;
+    private final ModelSession session;
+    private final Batcher batcher;
+
+    private Model(ModelDescription description, TextTokenizer tokenizer, ModelSession session, Batcher batcher) {
+        this.description = description;
+        this.tokenizer = tokenizer;
+        this.session = session;
+        this.batcher = batcher;
+    }
+
+    /**
+     * Loads a model: locates its directory (extracting a built-in one), opens the graph, discovers how to serve it,
+     * loads the tokenizer and starts the batcher.
+     *
+     * @throws ModelException when anything about the model is missing or unsupported
+     */
+    public static Model load(ModelSource source, OrtRuntime runtime, BatchPolicy policy, BatchListener listener,
+                             Path cacheDir) {
+        Path dir = source.builtin()
+                ? BuiltinModels.directory(source.location().substring(ModelSource.BUILTIN_PREFIX.length()), cacheDir)
+                : Path.of(source.location()).toAbsolutePath().normalize();
+        Path onnx = OnnxFiles.locate(dir, source.variant());
+        var config = DirectoryConfigReader.read(dir);
+        ModelSession session = runtime.open(onnx);
+        try {
+            ModelDescription description = Discovery.describe(source.name(), dir, onnx, config, session.signature(),
+                                                              source.pooling());
+            TextTokenizer tokenizer = TextTokenizer.load(description.tokenizerFile(), description.maxLength());
+            Batcher batcher = new Batcher(description, session, policy, listener);
+            return new Model(description, tokenizer, session, batcher);
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
+    }
+
+    public ModelDescription description() {
+        return description;
+    }
+
+    public String name() {
+        return description.name();
+    }
+
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** Where the graph runs. */
+    public Device device() {
+        return session.device();
+    }
+
+    /** Admits one request or refuses it at once; see {@link Batcher#admit()}. */
+    public Batcher.Admission admit() {
+        return batcher.admit();
+    }
+
+    /** Queues one tokenized input for the graph; see {@link Batcher#submit}. */
+    public CompletableFuture<ModelOutput> submit(Encoding encoding, BooleanSupplier abandoned) {
+        return batcher.submit(encoding, abandoned);
+    }
+
+    /** Inputs waiting for a batch. */
+    public int queueDepth() {
+        return batcher.queueDepth();
+    }
+
+    @Override
+    public void close() {
+        batcher.close();
+        session.close();
+        tokenizer.close();
+    }
+}

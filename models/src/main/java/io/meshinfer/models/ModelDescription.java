@@ -1,0 +1,56 @@
+package io.meshinfer.models;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything discovery learned about one model directory: what to load and how to read its outputs.
+ *
+ * @param name           the name the API serves it under
+ * @param directory      the model directory
+ * @param onnxFile       the ONNX graph to load
+ * @param tokenizerFile  the {@code tokenizer.json}
+ * @param task           what the model answers
+ * @param pooling        sentence pooling (embedding models only)
+ * @param normalize      whether embeddings are L2-normalised unless a request says otherwise
+ * @param maxLength      most tokens an input may have, special tokens included
+ * @param labels         class labels by id (classifiers, rerankers, token classifiers)
+ * @param multiLabel     per-label sigmoid instead of softmax ({@code problem_type: multi_label_classification})
+ * @param vocabSize      size of the vocabulary, when {@code config.json} gives it (bounds token-id inputs)
+ * @param modelType      {@code model_type} from {@code config.json}, or {@code "unknown"}
+ * @param inputs         the graph's inputs this server binds
+ * @param output         the graph output read for the task
+ * @param tokenLevel     whether {@code output} has one row per token ({@code [batch, tokens, width]})
+ * @param width          the size of the output's last dimension (hidden size or number of labels)
+ * @param warnings       what discovery had to guess, to be logged once at start
+ */
+public record ModelDescription(String name,
+                               Path directory,
+                               Path onnxFile,
+                               Path tokenizerFile,
+                               ModelTask task,
+                               Pooling pooling,
+                               boolean normalize,
+                               int maxLength,
+                               List<String> labels,
+                               boolean multiLabel,
+                               Optional<Integer> vocabSize,
+                               String modelType,
+                               List<GraphInput> inputs,
+                               String output,
+                               boolean tokenLevel,
+                               int width,
+                               List<String> warnings) {
+
+    public ModelDescription {
+        labels = List.copyOf(labels);
+        inputs = List.copyOf(inputs);
+        warnings = List.copyOf(warnings);
+    }
+
+    /** Whether the graph takes {@code token_type_ids}. */
+    public boolean usesTokenTypes() {
+        return inputs.contains(GraphInput.TOKEN_TYPE_IDS);
+    }
+}

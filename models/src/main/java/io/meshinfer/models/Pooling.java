@@ -1,0 +1,39 @@
+package io.meshinfer.models;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** How per-token vectors become one sentence vector (sentence-transformers' Pooling module modes). */
+public enum Pooling {
+    MEAN("mean"),
+    CLS("cls"),
+    MAX("max"),
+    LAST_TOKEN("lasttoken");
+
+    private final String label;
+
+    Pooling(String label) {
+        this.label = label;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    /**
+     * Parses a pooling name as written in flags and configuration ({@code mean}, {@code cls}, {@code max},
+     * {@code lasttoken}).
+     */
+    public static Pooling parse(String value) {
+        String wanted = value.trim().toLowerCase(Locale.ROOT).replace("_", "");
+        for (Pooling p : values()) {
+            if (p.label.equals(wanted)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("unknown pooling '" + value + "'; accepted: "
+                                                   + Arrays.stream(values()).map(Pooling::label)
+                                                   .collect(Collectors.joining(", ")));
+    }
+}

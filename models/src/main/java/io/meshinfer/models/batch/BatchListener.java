@@ -1,0 +1,23 @@
+package io.meshinfer.models.batch;
+
+/** Observes a batcher for metrics. Called on the batch thread: implementations must be quick and not block. */
+public interface BatchListener {
+    /** A listener that records nothing. */
+    BatchListener NONE = new BatchListener() {
+    };
+
+    /**
+     * One graph call finished.
+     *
+     * @param model          the model's name
+     * @param inputs         inputs in the batch
+     * @param paddedTokens   inputs × padded length
+     * @param inferenceNanos time spent in the graph
+     */
+    default void batchDone(String model, int inputs, int paddedTokens, long inferenceNanos) {
+    }
+
+    /** The number of inputs waiting for a batch changed. */
+    default void queueDepth(String model, int depth) {
+    }
+}

@@ -1,0 +1,211 @@
+package io.meshinfer.models.batch;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import io.meshinfer.models.ModelDescription;
+import io.meshinfer.models.ModelOutput;
+import io.meshinfer.models.runtime.InputBuffers;
+import io.meshinfer.models.runtime.ModelSession;
+import io.meshinfer.tokenizers.Encoding;
+
+/**
+ * A model's dynamic batcher: inputs queue up, and one platform thread packs them into graph calls up to a token
+ * budget and an input count, padding each batch to its longest member.
+ *
+ * <p>Admission is per request ({@link #admit()}): beyond {@link BatchPolicy#maxConcurrentRequests()} a request is
+ * refused at once rather than queued, so overload shows as fast 429s instead of growing latency. An input whose
+ * caller has gone away is dropped before it reaches the graph.
+ *
+ * <p>Thread-safe: {@link #submit} may be called from any number of threads. The graph runs only on the batch thread,
+ * which owns the reused input buffers; JNI calls pin virtual threads, so that thread is a platform thread.
+ */
+public final class Batcher implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Batcher.class.getName());
+
+    private final ModelDescription model;
+    private final ModelSession session;
+    private final BatchPolicy policy;
+    private final BatchListener listener;
+    private final Semaphore admissions;
+    private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+    private final InputBuffers buffers;
+    private final Thread thread;
+    private volatile boolean closed;
+
+    private record Job(Encoding encoding, CompletableFuture<ModelOutput> result, long enqueuedNanos,
+                       BooleanSupplier abandoned) {
+    }
+
+    /** A request's admission; closing it makes room for another request. */
+    public interface Admission extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    public Batcher(ModelDescription model, ModelSession session, BatchPolicy policy, BatchListener listener) {
+        if (policy.maxBatchTokens() < model.maxLength()) {
+            throw new IllegalArgumentException("max-batch-tokens (" + policy.maxBatchTokens() + ") must be at least "
+                                                       + "the maximum input length of model " + model.name()
+                                                       + " (" + model.maxLength() + ")");
+        }
+        this.model = model;
+        this.session = session;
+        this.policy = policy;
+        this.listener = listener;
+        this.admissions = new Semaphore(policy.maxConcurrentRequests());
+        this.buffers = new InputBuffers(policy.maxBatchTokens());
+        this.thread = Thread.ofPlatform().name("batcher-" + model.name()).daemon().unstarted(this::loop);
+        thread.start();
+    }
+
+    /**
+     * Admits one request, or refuses it at once.
+     *
+     * @throws OverloadedException when {@link BatchPolicy#maxConcurrentRequests()} requests are in progress
+     */
+    public Admission admit() {
+        if (!admissions.tryAcquire()) {
+            throw new OverloadedException(model.name(), policy.maxConcurrentRequests());
+        }
+        return admissions::release;
+    }
+
+    /**
+     * Queues one input.
+     *
+     * @param encoding  the tokens, at most the model's maximum length
+     * @param abandoned tells whether the caller has gone away; such an input is dropped before inference
+     * @return the graph's output for this input; fails with {@link InferenceException} when the graph fails
+     */
+    public CompletableFuture<ModelOutput> submit(Encoding encoding, BooleanSupplier abandoned) {
+        CompletableFuture<ModelOutput> result = new CompletableFuture<>();
+        if (closed) {
+            result.completeExceptionally(new InferenceException("model " + model.name() + " is shutting down"));
+            return result;
+        }
+        queue.add(new Job(encoding, result, System.nanoTime(), abandoned));
+        listener.queueDepth(model.name(), queue.size());
+        return result;
+    }
+
+    /** Inputs waiting for a batch. */
+    public int queueDepth() {
+        return queue.size();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Job job;
+        while ((job = queue.poll()) != null) {
+            job.result.completeExceptionally(new InferenceException("model " + model.name() + " is shutting down"));
+        }
+    }
+
+    private void loop() {
+        Job carried = null;
+        while (!closed) {
+            try {
+                Job first = carried != null ? carried : queue.take();
+                carried = null;
+                if (dropIfAbandoned(first)) {
+                    continue;
+                }
+                List<Job> batch = new ArrayList<>();
+                batch.add(first);
+                carried = fill(batch);
+                run(batch);
+            } catch (InterruptedException e) {
+                if (carried != null) {
+                    carried.result.completeExceptionally(new InferenceException("model " + model.name()
+                                                                                        + " is shutting down"));
+                }
+                return;
+            } catch (RuntimeException | Error e) {
+                // Never let the batch thread die: every later request of this model would hang.
+                LOG.log(Level.SEVERE, "batcher of model " + model.name() + " failed", e);
+            }
+        }
+    }
+
+    /** Adds queued inputs while they fit; returns the first one that did not fit, to start the next batch. */
+    private Job fill(List<Job> batch) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(policy.maxBatchDelayMicros());
+        int longest = batch.getFirst().encoding.length();
+        while (batch.size() < policy.maxBatchRequests()) {
+            long wait = deadline - System.nanoTime();
+            Job next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
+            if (next == null) {
+                break;
+            }
+            if (dropIfAbandoned(next)) {
+                continue;
+            }
+            int newLongest = Math.max(longest, next.encoding.length());
+            if ((long) newLongest * (batch.size() + 1) > policy.maxBatchTokens()) {
+                return next;
+            }
+            longest = newLongest;
+            batch.add(next);
+        }
+        return null;
+    }
+
+    private boolean dropIfAbandoned(Job job) {
+        if (job.abandoned.getAsBoolean()) {
+            job.result.completeExceptionally(new InferenceException("caller went away before inference"));
+            return true;
+        }
+        return false;
+    }
+
+    private void run(List<Job> batch) {
+        listener.queueDepth(model.name(), queue.size());
+        long start = System.nanoTime();
+        int longest = 0;
+        for (Job job : batch) {
+            longest = Math.max(longest, job.encoding.length());
+        }
+        buffers.reset(batch.size(), longest);
+        for (int row = 0; row < batch.size(); row++) {
+            Encoding e = batch.get(row).encoding;
+            buffers.putRow(row, e.ids(), e.typeIds());
+        }
+        float[] output;
+        try {
+            output = session.run(buffers, model.inputs(), model.output());
+        } catch (Exception e) {
+            InferenceException failure = new InferenceException("inference failed for model " + model.name() + ": "
+                                                                        + e.getMessage(), e);
+            batch.forEach(job -> job.result.completeExceptionally(failure));
+            return;
+        }
+        long inferenceNanos = System.nanoTime() - start;
+        listener.batchDone(model.name(), batch.size(), batch.size() * longest, inferenceNanos);
+        int width = model.width();
+        int rowStride = model.tokenLevel() ? longest * width : width;
+        for (int i = 0; i < batch.size(); i++) {
+            Job job = batch.get(i);
+            int rows = model.tokenLevel() ? job.encoding.length() : 1;
+            float[] values = new float[rows * width];
+            System.arraycopy(output, i * rowStride, values, 0, values.length);
+            job.result.complete(new ModelOutput(values, rows, width, start - job.enqueuedNanos, inferenceNanos,
+                                                batch.size()));
+        }
+    }
+}

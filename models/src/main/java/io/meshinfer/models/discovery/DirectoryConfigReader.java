@@ -1,0 +1,136 @@
+package io.meshinfer.models.discovery;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.meshinfer.models.ModelException;
+import io.meshinfer.models.Pooling;
+
+/** Reads the JSON files of a Hugging Face / sentence-transformers model directory into a {@link DirectoryConfig}. */
+public final class DirectoryConfigReader {
+    /** transformers writes this (int(1e30)) as {@code model_max_length} when a tokenizer has no limit. */
+    private static final double NO_LIMIT_SENTINEL = 1e18;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private DirectoryConfigReader() {
+    }
+
+    /**
+     * Reads {@code config.json} (required) and the optional tokenizer and sentence-transformers files.
+     *
+     * @throws ModelException when a file is unreadable or malformed, or the pooling mode is unsupported
+     */
+    public static DirectoryConfig read(Path dir) {
+        JsonNode config = readJson(dir.resolve("config.json"))
+                .orElseThrow(() -> new ModelException("model directory " + dir + " has no config.json"));
+        Optional<JsonNode> tokenizerConfig = readJson(dir.resolve("tokenizer_config.json"));
+        Optional<JsonNode> sentenceConfig = readJson(dir.resolve("sentence_bert_config.json"));
+        Optional<JsonNode> modules = readJson(dir.resolve("modules.json"));
+
+        List<String> architectures = new ArrayList<>();
+        config.path("architectures").forEach(a -> architectures.add(a.asText()));
+
+        Optional<Pooling> pooling = Optional.empty();
+        boolean normalize = false;
+        if (modules.isPresent()) {
+            for (JsonNode module : modules.get()) {
+                String type = module.path("type").asText("");
+                if (type.endsWith(".Pooling") || type.equals("Pooling")) {
+                    Path poolingConfig = dir.resolve(module.path("path").asText("1_Pooling")).resolve("config.json");
+                    pooling = Optional.of(poolingMode(readJson(poolingConfig).orElseThrow(
+                            () -> new ModelException("modules.json names a Pooling module but " + poolingConfig
+                                                             + " is missing"))));
+                } else if (type.endsWith(".Normalize") || type.equals("Normalize")) {
+                    normalize = true;
+                }
+            }
+        }
+
+        return new DirectoryConfig(architectures,
+                                   config.path("model_type").asText("unknown"),
+                                   labels(config),
+                                   "multi_label_classification".equals(config.path("problem_type").asText()),
+                                   positiveInt(config, "max_position_embeddings"),
+                                   positiveInt(config, "vocab_size"),
+                                   tokenizerConfig.flatMap(DirectoryConfigReader::tokenizerMaxLength),
+                                   sentenceConfig.flatMap(c -> positiveInt(c, "max_seq_length")),
+                                   modules.isPresent(),
+                                   pooling,
+                                   normalize);
+    }
+
+    private static Pooling poolingMode(JsonNode config) {
+        if (config.path("pooling_mode_cls_token").asBoolean(false)) {
+            return Pooling.CLS;
+        }
+        if (config.path("pooling_mode_mean_tokens").asBoolean(false)) {
+            return Pooling.MEAN;
+        }
+        if (config.path("pooling_mode_max_tokens").asBoolean(false)) {
+            return Pooling.MAX;
+        }
+        if (config.path("pooling_mode_lasttoken").asBoolean(false)) {
+            return Pooling.LAST_TOKEN;
+        }
+        throw new ModelException("unsupported pooling configuration " + config
+                                         + "; supported: cls, mean, max, lasttoken");
+    }
+
+    private static List<String> labels(JsonNode config) {
+        JsonNode id2label = config.path("id2label");
+        if (!id2label.isObject() || id2label.isEmpty()) {
+            return List.of();
+        }
+        Map<Integer, String> byId = new TreeMap<>();
+        for (Map.Entry<String, JsonNode> e : id2label.properties()) {
+            try {
+                byId.put(Integer.parseInt(e.getKey()), e.getValue().asText());
+            } catch (NumberFormatException ex) {
+                throw new ModelException("config.json id2label key '" + e.getKey() + "' is not an integer");
+            }
+        }
+        List<String> labels = new ArrayList<>();
+        int expected = 0;
+        for (Map.Entry<Integer, String> e : byId.entrySet()) {
+            if (e.getKey() != expected++) {
+                throw new ModelException("config.json id2label ids must be 0.." + (byId.size() - 1)
+                                                 + ", found " + byId.keySet());
+            }
+            labels.add(e.getValue());
+        }
+        return labels;
+    }
+
+    private static Optional<Integer> tokenizerMaxLength(JsonNode tokenizerConfig) {
+        JsonNode value = tokenizerConfig.path("model_max_length");
+        if (!value.isNumber() || value.asDouble() >= NO_LIMIT_SENTINEL || value.asDouble() < 1) {
+            return Optional.empty();
+        }
+        return Optional.of(value.asInt());
+    }
+
+    private static Optional<Integer> positiveInt(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        return value.canConvertToInt() && value.asInt() > 0 ? Optional.of(value.asInt()) : Optional.empty();
+    }
+
+    private static Optional<JsonNode> readJson(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(JSON.readTree(file.toFile()));
+        } catch (IOException e) {
+            throw new ModelException("cannot parse " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package io.meshinfer.models.discovery;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import io.meshinfer.models.GraphInput;
+import io.meshinfer.models.ModelDescription;
+import io.meshinfer.models.ModelException;
+import io.meshinfer.models.ModelTask;
+import io.meshinfer.models.Pooling;
+
+/**
+ * Decides how to serve a model from its directory's JSON files and its graph's declared inputs and outputs.
+ *
+ * <p>A pure function: it opens nothing, so every rule is testable with in-memory data.
+ */
+public final class Discovery {
+    /** Token-level outputs of embedding exports, in order of preference. */
+    private static final List<String> TOKEN_OUTPUTS = List.of("last_hidden_state", "token_embeddings");
+    private static final String POOLED_OUTPUT = "sentence_embedding";
+    private static final String LOGITS = "logits";
+
+    private Discovery() {
+    }
+
+    /**
+     * Describes one model.
+     *
+     * @param name            the name it is served under
+     * @param dir             its directory
+     * @param onnxFile        the graph file (see {@link OnnxFiles#locate})
+     * @param config          what the JSON files say
+     * @param graph           what the graph declares
+     * @param poolingOverride pooling chosen by the operator, which wins over the directory's
+     * @throws ModelException when the graph needs inputs we cannot fill or its task cannot be told
+     */
+    public static ModelDescription describe(String name,
+                                            Path dir,
+                                            Path onnxFile,
+                                            DirectoryConfig config,
+                                            GraphSignature graph,
+                                            Optional<Pooling> poolingOverride) {
+        List<String> warnings = new ArrayList<>();
+        List<GraphInput> inputs = inputs(graph);
+        ModelTask task = task(config, graph);
+
+        String output;
+        boolean tokenLevel;
+        Pooling pooling = null;
+        boolean normalize = false;
+        if (task == ModelTask.EMBEDDING) {
+            Optional<TensorSpec> tokens = TOKEN_OUTPUTS.stream().flatMap(n -> graph.output(n).stream()).findFirst();
+            output = tokens.map(TensorSpec::name).orElse(POOLED_OUTPUT);
+            tokenLevel = tokens.isPresent();
+            pooling = poolingOverride.or(config::pooling).orElseGet(() -> {
+                warnings.add("no sentence-transformers Pooling module found; using CLS pooling");
+                return Pooling.CLS;
+            });
+            if (!tokenLevel) {
+                warnings.add("graph has no per-token output; pooling is the graph's own and /embed_all is "
+                                     + "unavailable");
+            }
+            // sentence-transformers models say themselves whether they normalise; other exports follow TEI's
+            // default of normalising.
+            normalize = !config.sentenceTransformers() || config.normalizeModule();
+        } else {
+            output = LOGITS;
+            tokenLevel = task == ModelTask.TOKEN_CLASSIFIER;
+        }
+        TensorSpec outputSpec = graph.output(output).orElseThrow();
+        int width = (int) outputSpec.lastDimension();
+        if (width <= 0) {
+            throw new ModelException("output " + output + " of " + onnxFile + " has no fixed last dimension");
+        }
+
+        List<String> labels = task == ModelTask.EMBEDDING ? List.of() : labels(config, width, warnings);
+        return new ModelDescription(name, dir, onnxFile, dir.resolve("tokenizer.json"), task, pooling, normalize,
+                                    maxLength(config, warnings), labels, config.multiLabel(), config.vocabSize(),
+                                    config.modelType(), inputs, output, tokenLevel, width, warnings);
+    }
+
+    /** Maximum input length: sentence-transformers' setting, else the tokenizer's, else the position table's. */
+    static int maxLength(DirectoryConfig config, List<String> warnings) {
+        Optional<Integer> declared = config.sentenceMaxLength().or(config::tokenizerMaxLength);
+        int length = declared.or(config::maxPositionEmbeddings).orElseGet(() -> {
+            warnings.add("no maximum length in sentence_bert_config.json, tokenizer_config.json or config.json; "
+                                 + "using 512");
+            return 512;
+        });
+        if (config.maxPositionEmbeddings().isPresent() && length > config.maxPositionEmbeddings().get()) {
+            warnings.add("declared maximum length " + length + " exceeds max_position_embeddings; using "
+                                 + config.maxPositionEmbeddings().get());
+            length = config.maxPositionEmbeddings().get();
+        }
+        return length;
+    }
+
+    static ModelTask task(DirectoryConfig config, GraphSignature graph) {
+        boolean hasLogits = graph.output(LOGITS).isPresent();
+        for (String architecture : config.architectures()) {
+            if (architecture.endsWith("ForSequenceClassification") && hasLogits) {
+                return classifierKind(config, graph);
+            }
+            if (architecture.endsWith("ForTokenClassification") && hasLogits) {
+                return ModelTask.TOKEN_CLASSIFIER;
+            }
+        }
+        boolean embeddingOutput = TOKEN_OUTPUTS.stream().anyMatch(n -> graph.output(n).isPresent())
+                || graph.output(POOLED_OUTPUT).isPresent();
+        if (embeddingOutput) {
+            return ModelTask.EMBEDDING;
+        }
+        if (hasLogits) {
+            // No architecture to go by: the logits' rank tells sequence from token classification.
+            return graph.output(LOGITS).get().rank() == 3 ? ModelTask.TOKEN_CLASSIFIER : classifierKind(config, graph);
+        }
+        throw new ModelException("cannot tell the task of this model: architectures " + config.architectures()
+                                         + ", graph outputs " + graph.outputNames() + "; expected one of "
+                                         + TOKEN_OUTPUTS + ", " + POOLED_OUTPUT + " or " + LOGITS);
+    }
+
+    private static ModelTask classifierKind(DirectoryConfig config, GraphSignature graph) {
+        long width = graph.output(LOGITS).orElseThrow().lastDimension();
+        int labels = width > 0 ? (int) width : config.labels().size();
+        return labels == 1 ? ModelTask.RERANKER : ModelTask.CLASSIFIER;
+    }
+
+    private static List<GraphInput> inputs(GraphSignature graph) {
+        List<GraphInput> inputs = new ArrayList<>();
+        for (TensorSpec spec : graph.inputs()) {
+            GraphInput input = GraphInput.byName(spec.name()).orElseThrow(() -> new ModelException(
+                    "graph input '" + spec.name() + "' is not one this server can fill; supported: input_ids, "
+                            + "attention_mask, token_type_ids"));
+            if (!spec.elementType().equals("INT64")) {
+                throw new ModelException("graph input '" + spec.name() + "' has element type "
+                                                 + spec.elementType() + "; expected INT64 (re-export with "
+                                                 + "optimum, which writes int64 inputs)");
+            }
+            inputs.add(input);
+        }
+        if (!inputs.contains(GraphInput.INPUT_IDS)) {
+            throw new ModelException("graph has no input_ids input; inputs: "
+                                             + graph.inputs().stream().map(TensorSpec::name).toList());
+        }
+        return inputs;
+    }
+
+    private static List<String> labels(DirectoryConfig config, int width, List<String> warnings) {
+        if (config.labels().size() == width) {
+            return config.labels();
+        }
+        if (!config.labels().isEmpty()) {
+            warnings.add("config.json id2label has " + config.labels().size() + " labels but the graph outputs "
+                                 + width + "; using LABEL_i names");
+        }
+        List<String> generic = new ArrayList<>();
+        for (int i = 0; i < width; i++) {
+            generic.add("LABEL_" + i);
+        }
+        return generic;
+    }
+}

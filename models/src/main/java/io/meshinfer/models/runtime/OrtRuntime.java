@@ -1,0 +1,128 @@
+package io.meshinfer.models.runtime;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import ai.onnxruntime.ValueInfo;
+
+import io.meshinfer.models.ModelException;
+import io.meshinfer.models.discovery.GraphSignature;
+import io.meshinfer.models.discovery.TensorSpec;
+
+/**
+ * The process's one ONNX Runtime environment and the way every model session is opened.
+ *
+ * <p>With several models the environment owns a global thread pool shared by all sessions, so that two models do
+ * not each start a pool the size of the machine. Thread-safe.
+ */
+public final class OrtRuntime {
+    private static final Logger LOG = Logger.getLogger(OrtRuntime.class.getName());
+
+    private final OrtEnvironment environment;
+    private final ExecutionSettings settings;
+    private final boolean globalThreads;
+
+    private OrtRuntime(OrtEnvironment environment, ExecutionSettings settings, boolean globalThreads) {
+        this.environment = environment;
+        this.settings = settings;
+        this.globalThreads = globalThreads;
+    }
+
+    /**
+     * Creates the environment.
+     *
+     * @param settings   execution settings for every session
+     * @param modelCount how many models will be opened; more than one switches to a global thread pool
+     */
+    public static OrtRuntime create(ExecutionSettings settings, int modelCount) {
+        boolean global = modelCount > 1;
+        try {
+            OrtEnvironment env;
+            if (global) {
+                OrtEnvironment.ThreadingOptions threading = new OrtEnvironment.ThreadingOptions();
+                threading.setGlobalIntraOpNumThreads(settings.intraOpThreads());
+                threading.setGlobalInterOpNumThreads(1);
+                threading.setGlobalSpinControl(settings.allowSpinning());
+                env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "meshinfer", threading);
+            } else {
+                env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "meshinfer");
+            }
+            return new OrtRuntime(env, settings, global);
+        } catch (OrtException e) {
+            throw new ModelException("cannot create the ONNX Runtime environment: " + e.getMessage(), e);
+        }
+    }
+
+    /** The shared environment (tensors must be created in it). */
+    public OrtEnvironment environment() {
+        return environment;
+    }
+
+    /**
+     * Opens one graph with graph optimisation on and the configured device and threads.
+     *
+     * @throws ModelException when the graph cannot be loaded or the device cannot be used
+     */
+    public ModelSession open(Path onnxFile) {
+        try {
+            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            if (globalThreads) {
+                options.disablePerSessionThreads();
+            } else {
+                options.setIntraOpNumThreads(settings.intraOpThreads());
+                options.setInterOpNumThreads(1);
+                String spin = settings.allowSpinning() ? "1" : "0";
+                options.addConfigEntry("session.intra_op.allow_spinning", spin);
+                options.addConfigEntry("session.inter_op.allow_spinning", spin);
+            }
+            Set<String> providers = OrtEnvironment.getAvailableProviders().stream()
+                    .map(OrtProvider::name)
+                    .collect(Collectors.toSet());
+            ProviderSelection.Choice choice = ProviderSelection.select(settings.device(), providers,
+                                                                       options::addCUDA,
+                                                                       settings.allowCpuFallback());
+            if (!choice.fallback().isEmpty()) {
+                LOG.warning(choice.fallback() + "; running on the CPU because CPU fallback is allowed");
+            }
+            OrtSession session = environment.createSession(onnxFile.toString(), options);
+            return new ModelSession(environment, session, signature(session), choice.device());
+        } catch (OrtException e) {
+            throw new ModelException("cannot load " + onnxFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static GraphSignature signature(OrtSession session) throws OrtException {
+        return new GraphSignature(specs(session.getInputInfo()), specs(session.getOutputInfo()));
+    }
+
+    private static List<TensorSpec> specs(Map<String, NodeInfo> nodes) {
+        List<TensorSpec> specs = new ArrayList<>();
+        for (NodeInfo node : nodes.values()) {
+            ValueInfo info = node.getInfo();
+            if (info instanceof TensorInfo tensor) {
+                List<Long> shape = new ArrayList<>();
+                for (long d : tensor.getShape()) {
+                    shape.add(d);
+                }
+                specs.add(new TensorSpec(node.getName(), tensor.type.name(), shape));
+            } else {
+                specs.add(new TensorSpec(node.getName(), info.getClass().getSimpleName(), List.of()));
+            }
+        }
+        return specs;
+    }
+}

@@ -1,0 +1,105 @@
+package io.meshinfer.server;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+
+import io.meshinfer.models.ModelException;
+import io.meshinfer.server.cli.Help;
+import io.meshinfer.server.config.ConfigLoader;
+import io.meshinfer.server.config.ServerConfig;
+import io.meshinfer.server.config.SettingException;
+
+/** The command line: {@code meshinfer serve|version|--help}. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(Arrays.asList(args)));
+    }
+
+    static int run(List<String> args) {
+        String command = args.isEmpty() ? "--help" : args.getFirst();
+        List<String> rest = args.isEmpty() ? List.of() : args.subList(1, args.size());
+        switch (command) {
+            case "serve":
+                if (rest.contains("--help") || rest.contains("-h")) {
+                    System.out.print(Help.serve());
+                    return 0;
+                }
+                return serve(rest);
+            case "version":
+            case "--version":
+                System.out.println("meshinfer " + Version.VERSION);
+                return 0;
+            case "--help":
+            case "-h":
+            case "help":
+                System.out.print(Help.main());
+                return 0;
+            default:
+                System.err.println("meshinfer: unknown command '" + command + "'\n");
+                System.err.print(Help.main());
+                return 2;
+        }
+    }
+
+    private static int serve(List<String> args) {
+        ServerConfig config;
+        try {
+            config = ConfigLoader.load(args, System.getenv());
+        } catch (SettingException e) {
+            System.err.println("meshinfer: " + e.getMessage());
+            return 2;
+        }
+        configureLogging(config.logLevel());
+        MeshinferServer server;
+        try {
+            server = MeshinferServer.start(config);
+        } catch (ModelException | IllegalArgumentException e) {
+            System.err.println("meshinfer: cannot start: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+            Logger.getLogger(Main.class.getName()).info("shutting down: finishing in-flight requests");
+            server.close();
+            stopped.countDown();
+        }));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static void configureLogging(String level) {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format",
+                               "%1$tFT%1$tT.%1$tL %4$-7s %3$s: %5$s%6$s%n");
+        }
+        LogManager.getLogManager().reset();
+        Logger root = Logger.getLogger("");
+        java.util.logging.ConsoleHandler handler = new java.util.logging.ConsoleHandler();
+        handler.setFormatter(new java.util.logging.SimpleFormatter());
+        Level jul = switch (level.toLowerCase(Locale.ROOT)) {
+            case "error" -> Level.SEVERE;
+            case "warning" -> Level.WARNING;
+            case "debug" -> Level.FINE;
+            case "trace" -> Level.FINEST;
+            default -> Level.INFO;
+        };
+        handler.setLevel(jul);
+        root.setLevel(jul);
+        root.addHandler(handler);
+        // Helidon and DJL are chatty at INFO about internals an operator does not need.
+        Logger.getLogger("io.helidon").setLevel(jul.intValue() < Level.INFO.intValue() ? jul : Level.WARNING);
+        Logger.getLogger("ai.djl").setLevel(jul.intValue() < Level.INFO.intValue() ? jul : Level.WARNING);
+    }
+}

@@ -1,0 +1,95 @@
+package io.meshinfer.server;
+
+import java.time.Duration;
+import java.util.logging.Logger;
+
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+
+import io.meshinfer.models.Models;
+import io.meshinfer.server.config.ServerConfig;
+import io.meshinfer.server.http.AdminRouting;
+import io.meshinfer.server.http.Exchange;
+import io.meshinfer.server.http.ServiceRouting;
+import io.meshinfer.server.inference.Inference;
+import io.meshinfer.server.metrics.ServerMetrics;
+
+/**
+ * A running meshinfer: the models, the service listener and the admin listener.
+ *
+ * <p>{@link #start} returns once every model is loaded and both listeners accept connections; {@link #close}
+ * stops taking requests, lets in-flight ones finish, then unloads the models.
+ */
+public final class MeshinferServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(MeshinferServer.class.getName());
+    private static final String ADMIN = "admin";
+
+    private final Models models;
+    private final WebServer webServer;
+    private volatile boolean ready;
+
+    private MeshinferServer(Models models, WebServer webServer) {
+        this.models = models;
+        this.webServer = webServer;
+    }
+
+    /** Loads the models and starts both listeners. */
+    public static MeshinferServer start(ServerConfig config) {
+        ServerMetrics metrics = new ServerMetrics();
+        Models models = Models.load(config.models(), config.defaultModel(), config.execution(), config.batch(),
+                                    metrics, config.cacheDir());
+        try {
+            models.all().forEach(metrics::watch);
+            Inference inference = new Inference(models, config.autoTruncate());
+            Exchange exchange = new Exchange(inference, metrics, config.payloadLimit());
+
+            HttpRouting.Builder service = HttpRouting.builder();
+            new ServiceRouting(exchange, inference, config).register(service);
+            MeshinferServer[] self = new MeshinferServer[1];
+            HttpRouting.Builder admin = HttpRouting.builder();
+            new AdminRouting(metrics, () -> self[0] != null && self[0].ready).register(admin);
+
+            WebServer webServer = WebServer.builder()
+                    .host(config.host())
+                    .port(config.port())
+                    .maxPayloadSize(config.payloadLimit())
+                    .shutdownGracePeriod(Duration.ofSeconds(10))
+                    .shutdownHook(false)
+                    .routing(service)
+                    .putSocket(ADMIN, socket -> socket.host(config.adminHost())
+                            .port(config.adminPort())
+                            .routing(admin))
+                    .build()
+                    .start();
+            self[0] = new MeshinferServer(models, webServer);
+            self[0].ready = true;
+            LOG.info("meshinfer " + Version.VERSION + " serving on http://" + config.host() + ":" + webServer.port()
+                             + " (admin on http://" + config.adminHost() + ":" + webServer.port(ADMIN) + ")");
+            return self[0];
+        } catch (RuntimeException e) {
+            models.close();
+            throw e;
+        }
+    }
+
+    /** The service listener's port (the real one when 0 was asked for). */
+    public int port() {
+        return webServer.port();
+    }
+
+    /** The admin listener's port. */
+    public int adminPort() {
+        return webServer.port(ADMIN);
+    }
+
+    public Models models() {
+        return models;
+    }
+
+    @Override
+    public void close() {
+        ready = false;
+        webServer.stop();
+        models.close();
+    }
+}

@@ -1,0 +1,43 @@
+package io.meshinfer.server.cli;
+
+import io.meshinfer.server.config.Setting;
+import io.meshinfer.server.config.Settings;
+
+/** The text of {@code --help}, generated from {@link Settings} so that it can never miss a flag. */
+public final class Help {
+    private Help() {
+    }
+
+    public static String main() {
+        return """
+                meshinfer: Hugging Face ONNX models served over a TEI-compatible API.
+
+                Usage:
+                  meshinfer serve [flags]   serve models (with no flags: the built-in all-MiniLM-L6-v2)
+                  meshinfer test            run the whole test suite (launcher only)
+                  meshinfer build [--gpu]   build without running (--gpu: the CUDA variant)
+                  meshinfer version         print the version
+                  meshinfer --help          this text; 'meshinfer serve --help' lists every flag
+
+                """;
+    }
+
+    public static String serve() {
+        StringBuilder out = new StringBuilder("""
+                Usage: meshinfer serve [flags]
+
+                Every flag can also be set as an environment variable (MESHINFER_<NAME>, dashes as underscores)
+                or as a key of the YAML file given with --config. Precedence: flag, then environment, then the
+                file, then the default.
+
+                Flags:
+                """);
+        for (Setting s : Settings.ALL) {
+            String left = "  " + s.flag() + (s.isSwitch() ? "" : " " + s.valueHint());
+            out.append(String.format("%-36s %s", left, s.description()));
+            out.append(s.defaultValue().isEmpty() ? "" : " (default: " + s.defaultValue() + ")");
+            out.append('\n');
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,135 @@
+package io.meshinfer.server.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.meshinfer.models.ModelSource;
+import io.meshinfer.models.Pooling;
+import io.meshinfer.models.batch.BatchPolicy;
+import io.meshinfer.models.runtime.Device;
+import io.meshinfer.models.runtime.ExecutionSettings;
+
+/**
+ * The resolved, validated configuration of {@code meshinfer serve}.
+ *
+ * @param host               service listener bind address
+ * @param port               service listener port
+ * @param adminHost          admin listener bind address
+ * @param adminPort          admin listener port
+ * @param models             models to serve, in order
+ * @param defaultModel       the model on the un-prefixed routes; empty for the first
+ * @param execution          ONNX Runtime device and threads
+ * @param batch              batching and admission
+ * @param maxClientBatchSize most inputs in one request
+ * @param autoTruncate       truncate when a request does not say
+ * @param payloadLimit       largest request body in bytes
+ * @param cacheDir           where built-in models are extracted
+ * @param logLevel           log level name
+ */
+public record ServerConfig(String host,
+                           int port,
+                           String adminHost,
+                           int adminPort,
+                           List<ModelSource> models,
+                           Optional<String> defaultModel,
+                           ExecutionSettings execution,
+                           BatchPolicy batch,
+                           int maxClientBatchSize,
+                           boolean autoTruncate,
+                           long payloadLimit,
+                           Path cacheDir,
+                           String logLevel) {
+
+    public ServerConfig {
+        models = List.copyOf(models);
+    }
+
+    /** The configuration with every default: what {@code ./meshinfer serve} runs with no flags. */
+    public static ServerConfig defaults() {
+        return ConfigLoader.load(List.of(), Map.of());
+    }
+
+    static ServerConfig from(Map<Setting, List<String>> values) {
+        boolean allowPublic = bool(values, Settings.ALLOW_PLAINTEXT_PUBLIC);
+        String host = one(values, Settings.HOST);
+        String adminHost = one(values, Settings.ADMIN_HOST);
+        requireLoopback(Settings.HOST, host, allowPublic);
+        requireLoopback(Settings.ADMIN_HOST, adminHost, allowPublic);
+
+        Optional<String> variant = optional(values, Settings.ONNX_VARIANT);
+        Optional<Pooling> pooling = optional(values, Settings.POOLING).map(Pooling::parse);
+        List<ModelSource> models = new ArrayList<>();
+        for (String spec : values.get(Settings.MODEL)) {
+            try {
+                ModelSource parsed = ModelSource.parse(spec, variant);
+                models.add(new ModelSource(parsed.name(), parsed.location(), variant, pooling));
+            } catch (IllegalArgumentException e) {
+                throw new SettingException("invalid value '" + spec + "' for model: " + e.getMessage());
+            }
+        }
+
+        BatchPolicy batch = new BatchPolicy(integer(values, Settings.MAX_BATCH_TOKENS),
+                                            integer(values, Settings.MAX_BATCH_REQUESTS),
+                                            integer(values, Settings.MAX_BATCH_DELAY),
+                                            integer(values, Settings.MAX_CONCURRENT_REQUESTS));
+        ExecutionSettings execution = new ExecutionSettings(Device.parse(one(values, Settings.DEVICE)),
+                                                            bool(values, Settings.ALLOW_CPU_FALLBACK),
+                                                            integer(values, Settings.INTRA_OP_THREADS),
+                                                            bool(values, Settings.ALLOW_SPINNING));
+        return new ServerConfig(host,
+                                integer(values, Settings.PORT),
+                                adminHost,
+                                integer(values, Settings.ADMIN_PORT),
+                                models,
+                                optional(values, Settings.DEFAULT_MODEL),
+                                execution,
+                                batch,
+                                integer(values, Settings.MAX_CLIENT_BATCH_SIZE),
+                                bool(values, Settings.AUTO_TRUNCATE),
+                                Long.parseLong(one(values, Settings.PAYLOAD_LIMIT)),
+                                optional(values, Settings.CACHE_DIR).map(Path::of).orElseGet(ServerConfig::cacheHome),
+                                one(values, Settings.LOG_LEVEL));
+    }
+
+    private static void requireLoopback(Setting setting, String host, boolean allowPublic) {
+        boolean loopback;
+        try {
+            loopback = InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new SettingException("invalid value '" + host + "' for " + setting.name() + ": unknown host");
+        }
+        if (!loopback && !allowPublic) {
+            throw new SettingException("invalid value '" + host + "' for " + setting.name() + ": the listeners "
+                                               + "speak plain HTTP, so they bind only loopback addresses unless "
+                                               + Settings.ALLOW_PLAINTEXT_PUBLIC.flag() + " is given");
+        }
+    }
+
+    private static Path cacheHome() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("meshinfer");
+    }
+
+    private static String one(Map<Setting, List<String>> values, Setting setting) {
+        return values.get(setting).getFirst();
+    }
+
+    private static Optional<String> optional(Map<Setting, List<String>> values, Setting setting) {
+        List<String> v = values.get(setting);
+        return v.isEmpty() || v.getFirst().isEmpty() ? Optional.empty() : Optional.of(v.getFirst());
+    }
+
+    private static int integer(Map<Setting, List<String>> values, Setting setting) {
+        return Math.toIntExact(Long.parseLong(one(values, setting)));
+    }
+
+    private static boolean bool(Map<Setting, List<String>> values, Setting setting) {
+        return Boolean.parseBoolean(one(values, setting));
+    }
+}

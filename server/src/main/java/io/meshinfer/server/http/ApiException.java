@@ -1,0 +1,47 @@
+package io.meshinfer.server.http;
+
+import io.helidon.http.Status;
+
+/**
+ * A request that cannot be served, with the HTTP status and TEI error type to answer with.
+ *
+ * @see ErrorType
+ */
+public final class ApiException extends RuntimeException {
+    private final Status status;
+    private final ErrorType type;
+    private final String param;
+
+    public ApiException(Status status, ErrorType type, String message) {
+        this(status, type, message, null);
+    }
+
+    /** @param param the request field at fault, reported on OpenAI routes; may be null */
+    public ApiException(Status status, ErrorType type, String message, String param) {
+        super(message);
+        this.status = status;
+        this.type = type;
+        this.param = param;
+    }
+
+    public static ApiException validation(String message) {
+        return new ApiException(Status.UNPROCESSABLE_CONTENT_422, ErrorType.VALIDATION, message);
+    }
+
+    public static ApiException validation(String param, String message) {
+        return new ApiException(Status.UNPROCESSABLE_CONTENT_422, ErrorType.VALIDATION, message, param);
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    public ErrorType type() {
+        return type;
+    }
+
+    /** The request field at fault, or null. */
+    public String param() {
+        return param;
+    }
+}

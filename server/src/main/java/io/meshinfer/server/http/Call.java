@@ -1,0 +1,19 @@
+package io.meshinfer.server.http;
+
+import java.util.function.BooleanSupplier;
+
+import io.meshinfer.models.Model;
+import io.meshinfer.server.inference.Inference;
+import io.meshinfer.server.inference.Timings;
+
+/**
+ * One API call as an endpoint sees it: the parsed body, the model the path chose, and the request's timings.
+ *
+ * @param body      the request's JSON object
+ * @param model     the model named by the path, or the default one
+ * @param inference the bridge to the models
+ * @param timings   where phase times are recorded
+ * @param abandoned whether the caller has gone away
+ */
+public record Call(JsonBody body, Model model, Inference inference, Timings timings, BooleanSupplier abandoned) {
+}

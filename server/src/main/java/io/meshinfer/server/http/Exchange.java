@@ -1,0 +1,196 @@
+package io.meshinfer.server.http;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpMediaTypes;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import io.meshinfer.models.Model;
+import io.meshinfer.models.batch.OverloadedException;
+import io.meshinfer.server.inference.Inference;
+import io.meshinfer.server.inference.Timings;
+import io.meshinfer.server.metrics.ServerMetrics;
+
+/**
+ * Runs an {@link Endpoint} as a Helidon handler: reads and parses the body, picks the model, admits the request,
+ * writes the JSON answer with TEI's timing headers, and turns every failure into a JSON error in the route's style
+ * (TEI's or OpenAI's). Records the request's metrics. Thread-safe; one instance serves all routes.
+ */
+public final class Exchange {
+    private static final Logger LOG = Logger.getLogger(Exchange.class.getName());
+
+    /** How errors are written. */
+    public enum Style { TEI, OPENAI }
+
+    private final Inference inference;
+    private final ServerMetrics metrics;
+    private final long payloadLimit;
+
+    public Exchange(Inference inference, ServerMetrics metrics, long payloadLimit) {
+        this.inference = inference;
+        this.metrics = metrics;
+        this.payloadLimit = payloadLimit;
+    }
+
+    /**
+     * A handler for a POST endpoint.
+     *
+     * @param route        the route's name for metrics
+     * @param style        error style
+     * @param modelField   a body field that may name the model ({@code model} on OpenAI routes), or null
+     * @param endpoint     the operation
+     */
+    public Handler post(String route, Style style, String modelField, Endpoint endpoint) {
+        return (req, res) -> {
+            Timings timings = new Timings();
+            try {
+                JsonBody body = JsonBody.parse(readBody(req));
+                Optional<String> name = req.path().pathParameters().first("name").asOptional();
+                if (name.isEmpty() && modelField != null) {
+                    name = body.string(modelField).filter(n -> !n.isBlank());
+                }
+                Model model = inference.model(name);
+                Object answer;
+                try (var admission = model.admit()) {
+                    answer = endpoint.serve(new Call(body, model, inference, timings, () -> false));
+                }
+                timingHeaders(res, model, timings);
+                send(res, Status.OK_200, answer);
+                metrics.request(route, 200, "", timings, timings.totalNanos());
+            } catch (OverloadedException e) {
+                fail(req, res, route, style, new ApiException(Status.TOO_MANY_REQUESTS_429, ErrorType.OVERLOADED,
+                                                               e.getMessage()), timings);
+            } catch (ApiException e) {
+                fail(req, res, route, style, e, timings);
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "unexpected failure on " + req.path().path(), e);
+                fail(req, res, route, style, new ApiException(Status.INTERNAL_SERVER_ERROR_500, ErrorType.BACKEND,
+                                                               "internal error: " + e.getClass().getSimpleName()),
+                     timings);
+            }
+        };
+    }
+
+    /** A handler that answers every request with the given error (unknown routes, wrong methods). */
+    public Handler always(String route, Style style, ApiException error) {
+        return (req, res) -> {
+            drain(req);
+            fail(req, res, route, style, error, null);
+        };
+    }
+
+    /** Writes a GET answer (no body to read, no model admission). */
+    public void answer(ServerResponse res, String route, Object body) {
+        send(res, Status.OK_200, body);
+        metrics.request(route, 200, "", null, 0);
+    }
+
+    /** Writes an error in the given style and records it. */
+    public void fail(ServerRequest req, ServerResponse res, String route, Style style, ApiException error,
+                     Timings timings) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        if (style == Style.OPENAI) {
+            ObjectNode inner = body.putObject("error");
+            inner.put("message", error.getMessage());
+            inner.put("type", error.type().openAi());
+            inner.put("param", error.param());
+            inner.put("code", error.type().tei().toLowerCase(java.util.Locale.ROOT));
+        } else {
+            body.put("error", error.getMessage());
+            body.put("error_type", error.type().tei());
+        }
+        if (error.status() == Status.TOO_MANY_REQUESTS_429) {
+            res.header(HeaderNames.RETRY_AFTER, "1");
+        }
+        if (error.status() == Status.REQUEST_ENTITY_TOO_LARGE_413 || error.status() == Status.BAD_REQUEST_400) {
+            // The rest of an over-large or unreadable body would be read as the next request.
+            res.header(HeaderNames.CONNECTION, "close");
+        }
+        send(res, error.status(), body);
+        metrics.request(route, error.status().code(), error.type().tei(), timings,
+                        timings == null ? 0 : timings.totalNanos());
+    }
+
+    private byte[] readBody(ServerRequest req) {
+        Optional<Long> length = req.headers().contentLength().isPresent()
+                ? Optional.of(req.headers().contentLength().getAsLong()) : Optional.empty();
+        if (length.isPresent() && length.get() > payloadLimit) {
+            throw tooLarge();
+        }
+        try {
+            byte[] body = req.content().inputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8,
+                                                                                  payloadLimit + 1));
+            if (body.length > payloadLimit) {
+                throw tooLarge();
+            }
+            return body;
+        } catch (IOException | UncheckedIOException e) {
+            throw new ApiException(Status.BAD_REQUEST_400, ErrorType.BAD_REQUEST, "cannot read request body: "
+                    + e.getMessage());
+        }
+    }
+
+    private ApiException tooLarge() {
+        return new ApiException(Status.REQUEST_ENTITY_TOO_LARGE_413, ErrorType.PAYLOAD_TOO_LARGE,
+                                "request body is larger than the limit of " + payloadLimit + " bytes");
+    }
+
+    private static void drain(ServerRequest req) {
+        try {
+            if (req.content().hasEntity()) {
+                req.content().consume();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "could not drain request body", e);
+        }
+    }
+
+    private static void send(ServerResponse res, Status status, Object body) {
+        byte[] bytes;
+        try {
+            bytes = JsonBody.MAPPER.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("response is not serialisable", e);
+        }
+        res.status(status);
+        res.headers().contentType(HttpMediaTypes.JSON_UTF_8);
+        res.send(bytes);
+    }
+
+    private static void timingHeaders(ServerResponse res, Model model, Timings t) {
+        long total = t.totalNanos();
+        res.header("x-compute-type", model.device().kind() == io.meshinfer.models.runtime.Device.Kind.CPU
+                ? "cpu" : "gpu");
+        res.header("x-compute-time", millis(total));
+        res.header("x-compute-characters", Integer.toString(t.characters()));
+        res.header("x-compute-tokens", Integer.toString(t.tokens()));
+        res.header("x-total-time", millis(total));
+        res.header("x-tokenization-time", millis(t.tokenizationNanos()));
+        res.header("x-queue-time", millis(t.queueNanos()));
+        res.header("x-inference-time", millis(t.inferenceNanos()));
+        res.header("Server-Timing", "tokenization;dur=" + preciseMillis(t.tokenizationNanos())
+                + ", queue;dur=" + preciseMillis(t.queueNanos())
+                + ", inference;dur=" + preciseMillis(t.inferenceNanos())
+                + ", total;dur=" + preciseMillis(total));
+    }
+
+    private static String millis(long nanos) {
+        return Long.toString(TimeUnit.NANOSECONDS.toMillis(nanos));
+    }
+
+    private static String preciseMillis(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.3f", nanos / 1e6);
+    }
+}

@@ -1,0 +1,92 @@
+package io.meshinfer.server.http;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.http.Status;
+
+/**
+ * The {@code inputs} of embedding-style requests: a string, an array of strings, an array of token ids, or an
+ * array of arrays of token ids. Each input is either a text or a list of ids.
+ */
+public final class Inputs {
+    /** One input: exactly one of {@code text} and {@code ids} is non-null. */
+    public record Input(String text, long[] ids) {
+    }
+
+    private Inputs() {
+    }
+
+    /**
+     * Parses and validates inputs.
+     *
+     * @param node     the JSON value
+     * @param field    the field's name, for messages
+     * @param maxBatch most inputs allowed
+     * @throws ApiException 422 for a wrong shape or an empty input, 413 for too many inputs
+     */
+    public static List<Input> parse(JsonNode node, String field, int maxBatch) {
+        List<Input> inputs = new ArrayList<>();
+        if (node.isTextual()) {
+            inputs.add(text(node.textValue(), field));
+        } else if (node.isArray()) {
+            if (node.isEmpty()) {
+                throw new ApiException(Status.UNPROCESSABLE_CONTENT_422, ErrorType.EMPTY,
+                                       "`" + field + "` cannot be empty", field);
+            }
+            JsonNode first = node.get(0);
+            if (first.isIntegralNumber()) {
+                inputs.add(ids(JsonBody.ids(node, field), field));
+            } else {
+                for (JsonNode element : node) {
+                    if (element.isTextual()) {
+                        inputs.add(text(element.textValue(), field));
+                    } else if (element.isArray()) {
+                        inputs.add(ids(JsonBody.ids(element, field), field));
+                    } else {
+                        throw shape(field);
+                    }
+                }
+            }
+        } else {
+            throw shape(field);
+        }
+        checkBatchSize(inputs.size(), maxBatch, field);
+        return inputs;
+    }
+
+    /** A 413 when a request carries more inputs than {@code --max-client-batch-size}. */
+    public static void checkBatchSize(int size, int maxBatch, String field) {
+        if (size > maxBatch) {
+            throw new ApiException(Status.REQUEST_ENTITY_TOO_LARGE_413, ErrorType.VALIDATION,
+                                   "batch size " + size + " > maximum allowed batch size " + maxBatch, field);
+        }
+    }
+
+    /** A non-empty text. */
+    public static String nonEmpty(String text, String field) {
+        if (text.isEmpty()) {
+            throw new ApiException(Status.UNPROCESSABLE_CONTENT_422, ErrorType.EMPTY,
+                                   "`" + field + "` cannot contain an empty string", field);
+        }
+        return text;
+    }
+
+    private static Input text(String text, String field) {
+        return new Input(nonEmpty(text, field), null);
+    }
+
+    private static Input ids(long[] ids, String field) {
+        if (ids.length == 0) {
+            throw new ApiException(Status.UNPROCESSABLE_CONTENT_422, ErrorType.EMPTY,
+                                   "`" + field + "` cannot contain an empty list of token ids", field);
+        }
+        return new Input(null, ids);
+    }
+
+    private static ApiException shape(String field) {
+        return ApiException.validation(field, "`" + field + "` must be a string, an array of strings, an array of "
+                + "token ids or an array of arrays of token ids");
+    }
+}

@@ -1,0 +1,158 @@
+package io.meshinfer.server.http;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import io.meshinfer.models.Model;
+import io.meshinfer.models.ModelDescription;
+import io.meshinfer.server.Version;
+import io.meshinfer.server.config.ServerConfig;
+import io.meshinfer.server.http.Exchange.Style;
+import io.meshinfer.server.inference.Inference;
+
+/**
+ * The service listener's routes: TEI's API on the default model, the same under {@code /models/{name}} for every
+ * model, and OpenAI's {@code /v1/embeddings}. Anything else is a JSON 404 or 405.
+ */
+public final class ServiceRouting {
+    private final Exchange exchange;
+    private final Inference inference;
+    private final ServerConfig config;
+    private final EmbeddingEndpoints embeddings;
+    private final TextEndpoints text;
+
+    public ServiceRouting(Exchange exchange, Inference inference, ServerConfig config) {
+        this.exchange = exchange;
+        this.inference = inference;
+        this.config = config;
+        this.embeddings = new EmbeddingEndpoints(config.maxClientBatchSize());
+        this.text = new TextEndpoints(config.maxClientBatchSize());
+    }
+
+    /** Adds every route to {@code routing}. */
+    public void register(HttpRouting.Builder routing) {
+        Map<String, Endpoint> tei = new LinkedHashMap<>();
+        tei.put("embed", embeddings::embed);
+        tei.put("embed_all", embeddings::embedAll);
+        tei.put("similarity", embeddings::similarity);
+        tei.put("predict", text::predict);
+        tei.put("rerank", text::rerank);
+        tei.put("tokenize", text::tokenize);
+        tei.put("decode", text::decode);
+        for (String prefix : List.of("", "/models/{name}")) {
+            tei.forEach((route, endpoint) -> {
+                routing.post(prefix + "/" + route, exchange.post(route, Style.TEI, null, endpoint));
+                routing.any(prefix + "/" + route, methodNotAllowed(route, Style.TEI, "POST"));
+            });
+            routing.post(prefix + "/", exchange.post("compat", Style.TEI, null, this::compat));
+            routing.get(prefix + "/info", this::info);
+            routing.get(prefix + "/health", this::health);
+            routing.any(prefix + "/info", methodNotAllowed("info", Style.TEI, "GET"));
+            routing.any(prefix + "/health", methodNotAllowed("health", Style.TEI, "GET"));
+        }
+        routing.post("/v1/embeddings", exchange.post("openai_embeddings", Style.OPENAI, "model", embeddings::openAi));
+        routing.any("/v1/embeddings", methodNotAllowed("openai_embeddings", Style.OPENAI,
+                                                                              "POST"));
+        routing.get("/v1/models", this::openAiModels);
+        routing.any("/v1/*", exchange.always("unknown", Style.OPENAI, notFound()));
+        routing.any("/*", exchange.always("unknown", Style.TEI, notFound()));
+        routing.any("/", exchange.always("unknown", Style.TEI, notFound()));
+    }
+
+    /**
+     * {@code POST /}: answers with the model's own task, as TEI does, accepting Hugging Face
+     * {@code InferenceClient}'s {@code inputs} + {@code parameters} shape.
+     */
+    private Object compat(Call call) {
+        Call lifted = new Call(call.body().withParametersLifted(), call.model(), call.inference(), call.timings(),
+                               call.abandoned());
+        return switch (call.model().description().task()) {
+            case EMBEDDING -> lifted.body().required("inputs").isObject()
+                    ? embeddings.similarity(lifted) : embeddings.embed(lifted);
+            case RERANKER -> lifted.body().field("query").isPresent() ? text.rerank(lifted) : text.predict(lifted);
+            case CLASSIFIER, TOKEN_CLASSIFIER -> text.predict(lifted);
+        };
+    }
+
+    private void info(ServerRequest req, ServerResponse res) {
+        Optional<String> name = req.path().pathParameters().first("name").asOptional();
+        Model model;
+        try {
+            model = inference.model(name);
+        } catch (ApiException e) {
+            exchange.fail(req, res, "info", Style.TEI, e, null);
+            return;
+        }
+        exchange.answer(res, "info", info(model));
+    }
+
+    private Map<String, Object> info(Model model) {
+        ModelDescription d = model.description();
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("model_id", d.name());
+        info.put("model_sha", null);
+        info.put("model_dtype", "float32");
+        Map<String, Object> type = new LinkedHashMap<>();
+        switch (d.task()) {
+            case EMBEDDING -> type.put("embedding", Map.of("pooling", d.pooling().label()));
+            case CLASSIFIER, RERANKER, TOKEN_CLASSIFIER -> {
+                Map<String, String> id2label = new LinkedHashMap<>();
+                Map<String, Integer> label2id = new LinkedHashMap<>();
+                for (int i = 0; i < d.labels().size(); i++) {
+                    id2label.put(Integer.toString(i), d.labels().get(i));
+                    label2id.put(d.labels().get(i), i);
+                }
+                String key = switch (d.task()) {
+                    case RERANKER -> "reranker";
+                    case TOKEN_CLASSIFIER -> "token_classifier";
+                    default -> "classifier";
+                };
+                type.put(key, Map.of("id2label", id2label, "label2id", label2id));
+            }
+        }
+        info.put("model_type", type);
+        info.put("max_concurrent_requests", config.batch().maxConcurrentRequests());
+        info.put("max_input_length", d.maxLength());
+        info.put("max_batch_tokens", config.batch().maxBatchTokens());
+        info.put("max_batch_requests", config.batch().maxBatchRequests());
+        info.put("max_client_batch_size", config.maxClientBatchSize());
+        info.put("auto_truncate", config.autoTruncate());
+        info.put("tokenization_workers", null);
+        info.put("version", Version.VERSION);
+        info.put("sha", null);
+        info.put("docker_label", null);
+        info.put("normalize", d.normalize());
+        info.put("device", model.device().toString());
+        info.put("models", inference.models().all().stream().map(Model::name).sorted().toList());
+        return info;
+    }
+
+    private void health(ServerRequest req, ServerResponse res) {
+        exchange.answer(res, "health", Map.of("status", "ok"));
+    }
+
+    private void openAiModels(ServerRequest req, ServerResponse res) {
+        List<Map<String, Object>> data = inference.models().all().stream()
+                .map(m -> Map.<String, Object>of("id", m.name(), "object", "model", "owned_by", "meshinfer",
+                                                 "created", 0))
+                .toList();
+        exchange.answer(res, "openai_models", Map.of("object", "list", "data", data));
+    }
+
+    private io.helidon.webserver.http.Handler methodNotAllowed(String route, Style style, String allowed) {
+        ApiException error = new ApiException(Status.METHOD_NOT_ALLOWED_405, ErrorType.METHOD_NOT_ALLOWED,
+                                              "method not allowed; use " + allowed);
+        return exchange.always(route, style, error);
+    }
+
+    private static ApiException notFound() {
+        return new ApiException(Status.NOT_FOUND_404, ErrorType.NOT_FOUND, "no such route");
+    }
+}

@@ -1,0 +1,229 @@
+package io.meshinfer.server.http;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.http.Status;
+
+import io.meshinfer.models.ModelDescription;
+import io.meshinfer.models.ModelOutput;
+import io.meshinfer.models.ModelTask;
+import io.meshinfer.models.heads.ClassificationHead;
+import io.meshinfer.models.heads.TokenClassificationHead;
+import io.meshinfer.models.heads.TokenClassificationHead.Aggregation;
+import io.meshinfer.tokenizers.Encoding;
+import io.meshinfer.tokenizers.TextTokenizer;
+
+/** {@code /predict}, {@code /rerank}, {@code /tokenize} and {@code /decode}. */
+public final class TextEndpoints {
+    private final int maxClientBatchSize;
+
+    public TextEndpoints(int maxClientBatchSize) {
+        this.maxClientBatchSize = maxClientBatchSize;
+    }
+
+    /**
+     * TEI {@code /predict}: label scores for a text or text pair, or for a batch of them. As in TEI, a two-string
+     * array is one pair; use an array of arrays for a batch. Token classifiers answer with entities.
+     */
+    public Object predict(Call call) {
+        JsonBody body = call.body();
+        JsonNode inputs = body.required("inputs");
+        boolean batch;
+        List<JsonNode> sequences = new ArrayList<>();
+        if (inputs.isTextual() || isPair(inputs)) {
+            batch = false;
+            sequences.add(inputs);
+        } else if (inputs.isArray()) {
+            batch = true;
+            inputs.forEach(sequences::add);
+        } else {
+            throw shape();
+        }
+        if (sequences.isEmpty()) {
+            throw new ApiException(Status.UNPROCESSABLE_CONTENT_422, ErrorType.EMPTY, "`inputs` cannot be empty",
+                                   "inputs");
+        }
+        Inputs.checkBatchSize(sequences.size(), maxClientBatchSize, "inputs");
+        List<String> firsts = new ArrayList<>();
+        List<String> seconds = new ArrayList<>();
+        for (JsonNode sequence : sequences) {
+            if (sequence.isTextual()) {
+                firsts.add(Inputs.nonEmpty(sequence.textValue(), "inputs"));
+                seconds.add(null);
+            } else if (isPair(sequence)) {
+                firsts.add(Inputs.nonEmpty(sequence.get(0).textValue(), "inputs"));
+                seconds.add(Inputs.nonEmpty(sequence.get(1).textValue(), "inputs"));
+            } else {
+                throw shape();
+            }
+        }
+        ModelDescription model = call.model().description();
+        boolean raw = body.bool("raw_scores").orElse(false);
+        List<Encoding> encodings = tokenizeMixed(call, firsts, seconds);
+        List<ModelOutput> outputs = call.inference().run(call.model(), encodings, call.abandoned(), call.timings());
+        List<Object> answers = new ArrayList<>(outputs.size());
+        for (int i = 0; i < outputs.size(); i++) {
+            answers.add(switch (model.task()) {
+                case CLASSIFIER, RERANKER -> ClassificationHead.scores(outputs.get(i), model.labels(),
+                                                                       model.multiLabel(), raw);
+                case TOKEN_CLASSIFIER -> entities(call, outputs.get(i), encodings.get(i));
+                case EMBEDDING -> throw ApiException.validation("model " + model.name() + " is an embedding model; "
+                                                                        + "/predict needs a classifier");
+            });
+        }
+        return batch ? answers : answers.getFirst();
+    }
+
+    /** TEI {@code /rerank}: scores of a query against each text, highest first. */
+    public Object rerank(Call call) {
+        JsonBody body = call.body();
+        ModelDescription model = call.model().description();
+        if (model.task() != ModelTask.RERANKER) {
+            throw ApiException.validation("model " + model.name() + " is a " + model.task().label()
+                                                  + " model; /rerank needs a reranker (a classifier with one label)");
+        }
+        String query = Inputs.nonEmpty(JsonBody.text(body.required("query"), "query"), "query");
+        List<String> texts = JsonBody.texts(body.required("texts"), "texts");
+        if (texts.isEmpty()) {
+            throw new ApiException(Status.UNPROCESSABLE_CONTENT_422, ErrorType.EMPTY, "`texts` cannot be empty",
+                                   "texts");
+        }
+        Inputs.checkBatchSize(texts.size(), maxClientBatchSize, "texts");
+        texts.forEach(t -> Inputs.nonEmpty(t, "texts"));
+        boolean raw = body.bool("raw_scores").orElse(false);
+        boolean returnText = body.bool("return_text").orElse(false);
+        List<String> queries = texts.stream().map(t -> query).toList();
+        List<Encoding> encodings = call.inference().tokenizePairs(call.model(), queries, texts,
+                                                                  call.inference().truncate(body.bool("truncate")),
+                                                                  body.truncationDirection(), call.timings());
+        List<ModelOutput> outputs = call.inference().run(call.model(), encodings, call.abandoned(), call.timings());
+        List<Map<String, Object>> ranks = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            Map<String, Object> rank = new LinkedHashMap<>();
+            rank.put("index", i);
+            if (returnText) {
+                rank.put("text", texts.get(i));
+            }
+            rank.put("score", ClassificationHead.relevance(outputs.get(i), raw));
+            ranks.add(rank);
+        }
+        ranks.sort(Comparator.comparingDouble((Map<String, Object> r) -> (Float) r.get("score")).reversed());
+        return ranks;
+    }
+
+    /** TEI {@code /tokenize}: tokens with ids, text, special flag and code-point offsets. */
+    public Object tokenize(Call call) {
+        JsonBody body = call.body();
+        JsonNode inputs = body.required("inputs");
+        List<String> texts = inputs.isTextual() ? List.of(inputs.textValue()) : JsonBody.texts(inputs, "inputs");
+        if (texts.isEmpty()) {
+            throw new ApiException(Status.UNPROCESSABLE_CONTENT_422, ErrorType.EMPTY, "`inputs` cannot be empty",
+                                   "inputs");
+        }
+        Inputs.checkBatchSize(texts.size(), maxClientBatchSize, "inputs");
+        boolean addSpecial = body.bool("add_special_tokens").orElse(true);
+        TextTokenizer tokenizer = call.model().tokenizer();
+        List<List<Map<String, Object>>> answer = new ArrayList<>();
+        for (String text : texts) {
+            Encoding e = tokenizer.encodeRaw(text, addSpecial);
+            List<Map<String, Object>> tokens = new ArrayList<>(e.length());
+            for (int i = 0; i < e.length(); i++) {
+                Map<String, Object> token = new LinkedHashMap<>();
+                token.put("id", e.ids()[i]);
+                token.put("text", e.special()[i] ? e.tokens()[i] : substring(text, e.starts()[i], e.ends()[i]));
+                token.put("special", e.special()[i]);
+                token.put("start", e.special()[i] ? null : e.starts()[i]);
+                token.put("stop", e.special()[i] ? null : e.ends()[i]);
+                tokens.add(token);
+            }
+            answer.add(tokens);
+        }
+        return answer;
+    }
+
+    /** TEI {@code /decode}: token ids back to text. */
+    public Object decode(Call call) {
+        JsonBody body = call.body();
+        JsonNode ids = body.required("ids");
+        List<long[]> sequences = new ArrayList<>();
+        if (ids.isArray() && !ids.isEmpty() && ids.get(0).isArray()) {
+            for (JsonNode sequence : ids) {
+                sequences.add(JsonBody.ids(sequence, "ids"));
+            }
+        } else {
+            sequences.add(JsonBody.ids(ids, "ids"));
+        }
+        if (sequences.getFirst().length == 0) {
+            throw new ApiException(Status.UNPROCESSABLE_CONTENT_422, ErrorType.EMPTY, "`ids` cannot be empty", "ids");
+        }
+        Inputs.checkBatchSize(sequences.size(), maxClientBatchSize, "ids");
+        boolean skipSpecial = body.bool("skip_special_tokens").orElse(true);
+        List<String> texts = new ArrayList<>();
+        for (long[] sequence : sequences) {
+            texts.add(call.model().tokenizer().decode(sequence, skipSpecial));
+        }
+        return texts;
+    }
+
+    private Object entities(Call call, ModelOutput output, Encoding encoding) {
+        String strategy = call.body().string("aggregation_strategy").orElse("simple");
+        Aggregation aggregation = switch (strategy) {
+            case "simple" -> Aggregation.SIMPLE;
+            case "none" -> Aggregation.NONE;
+            default -> throw ApiException.validation("aggregation_strategy",
+                                                     "`aggregation_strategy` must be \"simple\" or \"none\"");
+        };
+        TextTokenizer tokenizer = call.model().tokenizer();
+        var found = TokenClassificationHead.entities(output, encoding, call.model().description().labels(),
+                                                     aggregation, ids -> tokenizer.decode(ids, true));
+        List<Map<String, Object>> answer = new ArrayList<>(found.size());
+        for (var entity : found) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put(aggregation == Aggregation.SIMPLE ? "entity_group" : "entity", entity.entity());
+            item.put("score", entity.score());
+            if (aggregation == Aggregation.NONE) {
+                item.put("index", entity.index());
+            }
+            item.put("word", entity.word());
+            item.put("start", entity.start());
+            item.put("end", entity.end());
+            answer.add(item);
+        }
+        return answer;
+    }
+
+    private static List<Encoding> tokenizeMixed(Call call, List<String> firsts, List<String> seconds) {
+        JsonBody body = call.body();
+        boolean truncate = call.inference().truncate(body.bool("truncate"));
+        List<Encoding> out = new ArrayList<>(firsts.size());
+        for (int i = 0; i < firsts.size(); i++) {
+            List<Encoding> one = seconds.get(i) == null
+                    ? call.inference().tokenize(call.model(), List.of(new Inputs.Input(firsts.get(i), null)), truncate,
+                                                body.truncationDirection(), call.timings())
+                    : call.inference().tokenizePairs(call.model(), List.of(firsts.get(i)), List.of(seconds.get(i)),
+                                                     truncate, body.truncationDirection(), call.timings());
+            out.add(one.getFirst());
+        }
+        return out;
+    }
+
+    private static boolean isPair(JsonNode node) {
+        return node.isArray() && node.size() == 2 && node.get(0).isTextual() && node.get(1).isTextual();
+    }
+
+    private static String substring(String text, int startCodePoint, int endCodePoint) {
+        int start = text.offsetByCodePoints(0, Math.min(startCodePoint, text.codePointCount(0, text.length())));
+        int end = text.offsetByCodePoints(0, Math.min(endCodePoint, text.codePointCount(0, text.length())));
+        return text.substring(start, end);
+    }
+
+    private static ApiException shape() {
+        return ApiException.validation("inputs", "`inputs` must be a string, a pair of strings, or an array of "
+                + "strings and pairs");
+    }
+}

@@ -1,0 +1,150 @@
+package io.meshinfer.server.inference;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
+
+import io.helidon.http.Status;
+
+import io.meshinfer.models.Model;
+import io.meshinfer.models.ModelOutput;
+import io.meshinfer.models.Models;
+import io.meshinfer.models.batch.InferenceException;
+import io.meshinfer.server.http.ApiException;
+import io.meshinfer.server.http.ErrorType;
+import io.meshinfer.server.http.Inputs;
+import io.meshinfer.tokenizers.Encoding;
+import io.meshinfer.tokenizers.InputTooLongException;
+import io.meshinfer.tokenizers.TokenizerException;
+import io.meshinfer.tokenizers.TruncationDirection;
+
+/**
+ * The bridge from a parsed request to the models: model lookup, tokenization on the caller's thread, the batched
+ * graph call, and the mapping of every failure to the status TEI answers with. Thread-safe.
+ */
+public final class Inference {
+    private final Models models;
+    private final boolean autoTruncate;
+
+    public Inference(Models models, boolean autoTruncate) {
+        this.models = models;
+        this.autoTruncate = autoTruncate;
+    }
+
+    public Models models() {
+        return models;
+    }
+
+    /**
+     * The named model, or the default one.
+     *
+     * @throws ApiException 404 for an unknown name
+     */
+    public Model model(Optional<String> name) {
+        if (name.isEmpty()) {
+            return models.defaultModel();
+        }
+        return models.get(name.get()).orElseThrow(() -> new ApiException(
+                Status.NOT_FOUND_404, ErrorType.NOT_FOUND, "model '" + name.get() + "' is not served here; models: "
+                + models.all().stream().map(Model::name).sorted().toList(), "model"));
+    }
+
+    /** Whether to truncate when the request says nothing. */
+    public boolean truncate(Optional<Boolean> requested) {
+        return requested.orElse(autoTruncate);
+    }
+
+    /**
+     * Tokenizes inputs (texts, or token ids taken as they are) with the model's length limit.
+     *
+     * @throws ApiException 422 for an over-long input without truncation, a token id outside the vocabulary, or a
+     *                      text the tokenizer rejects
+     */
+    public List<Encoding> tokenize(Model model, List<Inputs.Input> inputs, boolean truncate,
+                                   TruncationDirection direction, Timings timings) {
+        Optional<Integer> vocabSize = model.description().vocabSize();
+        return timed(inputs.size(), timings, i -> {
+            Inputs.Input input = inputs.get(i);
+            if (input.text() != null) {
+                return model.tokenizer().encode(input.text(), truncate, direction);
+            }
+            for (long id : input.ids()) {
+                if (vocabSize.isPresent() && id >= vocabSize.get()) {
+                    throw ApiException.validation("token id " + id + " is outside the vocabulary of model "
+                                                          + model.name() + " (size " + vocabSize.get() + ")");
+                }
+            }
+            return model.tokenizer().fromIds(input.ids(), truncate, direction);
+        }, i -> inputs.get(i).text());
+    }
+
+    /**
+     * Tokenizes text pairs ({@code firsts[i]}, {@code seconds[i]}) for cross-encoders and pair classifiers.
+     *
+     * @throws ApiException as {@link #tokenize}
+     */
+    public List<Encoding> tokenizePairs(Model model, List<String> firsts, List<String> seconds, boolean truncate,
+                                        TruncationDirection direction, Timings timings) {
+        return timed(firsts.size(), timings,
+                     i -> model.tokenizer().encodePair(firsts.get(i), seconds.get(i), truncate, direction),
+                     i -> firsts.get(i) + seconds.get(i));
+    }
+
+    private static List<Encoding> timed(int count, Timings timings, IntFunction<Encoding> encode,
+                                        IntFunction<String> text) {
+        long start = System.nanoTime();
+        List<Encoding> encodings = new ArrayList<>(count);
+        int tokens = 0;
+        int characters = 0;
+        try {
+            for (int i = 0; i < count; i++) {
+                Encoding e = encode.apply(i);
+                encodings.add(e);
+                tokens += e.length();
+                String t = text.apply(i);
+                characters += t == null ? 0 : t.codePointCount(0, t.length());
+            }
+        } catch (InputTooLongException e) {
+            throw ApiException.validation(e.getMessage());
+        } catch (TokenizerException e) {
+            throw new ApiException(Status.UNPROCESSABLE_CONTENT_422, ErrorType.TOKENIZER, e.getMessage());
+        }
+        timings.addTokenization(System.nanoTime() - start, tokens, characters);
+        return encodings;
+    }
+
+    /**
+     * Runs inputs through the model's batcher and waits for all of them.
+     *
+     * @param abandoned tells whether the caller has gone away
+     * @throws ApiException 424 when inference fails
+     */
+    public List<ModelOutput> run(Model model, List<Encoding> encodings, BooleanSupplier abandoned, Timings timings) {
+        List<CompletableFuture<ModelOutput>> futures = new ArrayList<>(encodings.size());
+        for (Encoding e : encodings) {
+            futures.add(model.submit(e, abandoned));
+        }
+        List<ModelOutput> outputs = new ArrayList<>(futures.size());
+        for (CompletableFuture<ModelOutput> future : futures) {
+            try {
+                ModelOutput output = future.get();
+                timings.recordInference(output.queueNanos(), output.inferenceNanos());
+                outputs.add(output);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                String message = cause instanceof InferenceException ? cause.getMessage()
+                        : "inference failed: " + cause;
+                throw new ApiException(Status.FAILED_DEPENDENCY_424, ErrorType.BACKEND, message);
+            } catch (InterruptedException | CancellationException e) {
+                Thread.currentThread().interrupt();
+                throw new ApiException(Status.SERVICE_UNAVAILABLE_503, ErrorType.UNHEALTHY, "request interrupted");
+            }
+        }
+        return outputs;
+    }
+}

@@ -1,0 +1,53 @@
+package io.meshinfer.server.inference;
+
+/**
+ * Where one request's time went, by phase. Written by the request's own thread only.
+ *
+ * <p>Queue and inference are the longest of the request's inputs: inputs wait and run in parallel batches, so their
+ * sum would overstate what the caller waited.
+ */
+public final class Timings {
+    private final long startNanos = System.nanoTime();
+    private long tokenizationNanos;
+    private long queueNanos;
+    private long inferenceNanos;
+    private int tokens;
+    private int characters;
+
+    public void addTokenization(long nanos, int tokenCount, int characterCount) {
+        tokenizationNanos += nanos;
+        tokens += tokenCount;
+        characters += characterCount;
+    }
+
+    public void recordInference(long queue, long inference) {
+        queueNanos = Math.max(queueNanos, queue);
+        inferenceNanos = Math.max(inferenceNanos, inference);
+    }
+
+    public long totalNanos() {
+        return System.nanoTime() - startNanos;
+    }
+
+    public long tokenizationNanos() {
+        return tokenizationNanos;
+    }
+
+    public long queueNanos() {
+        return queueNanos;
+    }
+
+    public long inferenceNanos() {
+        return inferenceNanos;
+    }
+
+    /** Tokens the request's inputs had (after truncation). */
+    public int tokens() {
+        return tokens;
+    }
+
+    /** Characters (code points) of the request's text inputs. */
+    public int characters() {
+        return characters;
+    }
+}

@@ -1,0 +1,79 @@
+package io.meshinfer.server.metrics;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.meshinfer.models.Model;
+import io.meshinfer.models.batch.BatchListener;
+import io.meshinfer.server.inference.Timings;
+
+/**
+ * The server's metrics: TEI's {@code te_*} names where TEI has one, {@code meshinfer_*} for the rest.
+ * Durations are in seconds. Thread-safe.
+ */
+public final class ServerMetrics implements BatchListener {
+    private static final double[] SECONDS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
+            5, 10};
+    private static final double[] SIZES = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024};
+    private static final double[] TOKENS = {16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768};
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+
+    /** Registers the per-model gauges. */
+    public void watch(Model model) {
+        registry.gauge("te_queue_size", "Inputs waiting for a batch", Map.of("model", model.name()),
+                       model::queueDepth);
+    }
+
+    /**
+     * Records one finished HTTP request.
+     *
+     * @param route   the route's pattern (never the raw path, to bound the label's values)
+     * @param status  the response status code
+     * @param errorType TEI's error type when the request failed
+     * @param timings   the request's phases; null when it never reached a model
+     * @param totalNanos time from the request's arrival to its answer
+     */
+    public void request(String route, int status, String errorType, Timings timings, long totalNanos) {
+        Map<String, String> routeLabel = Map.of("method", route);
+        registry.increment("meshinfer_http_requests_total", "HTTP requests by route and status",
+                           Map.of("route", route, "status", Integer.toString(status)), 1);
+        registry.increment("te_request_count", "Inference requests received", routeLabel, 1);
+        if (status < 400) {
+            registry.increment("te_request_success", "Inference requests answered successfully", routeLabel, 1);
+        } else {
+            registry.increment("te_request_failure", "Inference requests that failed, by error type",
+                               Map.of("err", errorType), 1);
+        }
+        registry.observe("te_request_duration", "Total request time in seconds", Map.of(), SECONDS,
+                         seconds(totalNanos));
+        if (timings != null && status < 400) {
+            registry.observe("te_request_tokenization_duration", "Tokenization time in seconds", Map.of(), SECONDS,
+                             seconds(timings.tokenizationNanos()));
+            registry.observe("te_request_queue_duration", "Time waiting for a batch in seconds", Map.of(), SECONDS,
+                             seconds(timings.queueNanos()));
+            registry.observe("te_request_inference_duration", "Inference time in seconds", Map.of(), SECONDS,
+                             seconds(timings.inferenceNanos()));
+            registry.observe("te_request_input_length", "Tokens per request", Map.of(), TOKENS, timings.tokens());
+        }
+    }
+
+    @Override
+    public void batchDone(String model, int inputs, int paddedTokens, long inferenceNanos) {
+        Map<String, String> labels = Map.of("model", model);
+        registry.observe("te_batch_next_size", "Inputs per batch", labels, SIZES, inputs);
+        registry.observe("te_batch_next_tokens", "Padded tokens per batch", labels, TOKENS, paddedTokens);
+        registry.observe("te_batch_inference_duration", "Graph time per batch in seconds", labels, SECONDS,
+                         seconds(inferenceNanos));
+        registry.increment("te_batch_inference_count", "Batches run", labels, 1);
+    }
+
+    /** The Prometheus text exposition. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / (double) TimeUnit.SECONDS.toNanos(1);
+    }
+}

@@ -1,0 +1,93 @@
+package io.meshinfer.server;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.meshinfer.server.config.ConfigLoader;
+
+/** A real server on free loopback ports, and a small JSON client for it. Shared by the HTTP tests. */
+public final class TestServer implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final MeshinferServer server;
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    /** A parsed response. */
+    public record Reply(int status, JsonNode json, String body, java.net.http.HttpHeaders headers) {
+    }
+
+    private TestServer(MeshinferServer server) {
+        this.server = server;
+    }
+
+    /** Starts a server with these flags on top of port 0 for both listeners. */
+    public static TestServer start(String... flags) {
+        List<String> args = new ArrayList<>(List.of("--port", "0", "--admin-port", "0"));
+        args.addAll(List.of(flags));
+        return new TestServer(MeshinferServer.start(ConfigLoader.load(args, Map.of())));
+    }
+
+    public MeshinferServer server() {
+        return server;
+    }
+
+    public Reply post(String path, String body) {
+        return send(HttpRequest.newBuilder(uri(server.port(), path))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    public Reply postBytes(String path, byte[] body) {
+        return send(HttpRequest.newBuilder(uri(server.port(), path))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
+    public Reply get(String path) {
+        return send(HttpRequest.newBuilder(uri(server.port(), path)).GET().build());
+    }
+
+    public Reply method(String method, String path) {
+        return send(HttpRequest.newBuilder(uri(server.port(), path))
+                            .method(method, HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    public Reply admin(String path) {
+        return send(HttpRequest.newBuilder(uri(server.adminPort(), path)).GET().build());
+    }
+
+    private Reply send(HttpRequest request) {
+        try {
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            JsonNode json = null;
+            String type = response.headers().firstValue("content-type").orElse("");
+            if (type.contains("json") && !response.body().isEmpty()) {
+                json = JSON.readTree(response.body());
+            }
+            return new Reply(response.statusCode(), json, response.body(), response.headers());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static URI uri(int port, String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

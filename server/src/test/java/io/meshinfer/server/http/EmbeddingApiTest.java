@@ -1,0 +1,90 @@
+package io.meshinfer.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.meshinfer.server.TestServer;
+import io.meshinfer.server.TestServer.Reply;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The embedding routes of the built-in default model, over real HTTP. */
+class EmbeddingApiTest {
+    static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void embedAnswersOneNormalisedVectorPerInput() {
+        Reply reply = server.post("/embed", "{\"inputs\": [\"What is Deep Learning?\", \"hello\"]}");
+        assertEquals(200, reply.status(), reply.body());
+        assertEquals(2, reply.json().size());
+        assertEquals(384, reply.json().get(0).size());
+        assertEquals(1.0, norm(reply.json().get(0)), 1e-5);
+    }
+
+    @Test
+    void embedOfAStringIsStillAList() {
+        Reply reply = server.post("/embed", "{\"inputs\": \"hello\"}");
+        assertEquals(200, reply.status());
+        assertEquals(1, reply.json().size());
+    }
+
+    @Test
+    void everyResponseCarriesTeiTimingHeaders() {
+        Reply reply = server.post("/embed", "{\"inputs\": \"hello\"}");
+        for (String header : new String[] {"x-total-time", "x-tokenization-time", "x-queue-time",
+                "x-inference-time"}) {
+            assertTrue(reply.headers().firstValue(header).isPresent(), header);
+        }
+        String timing = reply.headers().firstValue("server-timing").orElseThrow();
+        assertTrue(timing.contains("tokenization;dur=") && timing.contains("inference;dur="), timing);
+    }
+
+    @Test
+    void unnormalisedAndTruncatedDimensions() {
+        Reply raw = server.post("/embed", "{\"inputs\": \"hello\", \"normalize\": false}");
+        assertTrue(Math.abs(norm(raw.json().get(0)) - 1.0) > 1e-3);
+        Reply small = server.post("/embed", "{\"inputs\": \"hello\", \"dimensions\": 64}");
+        assertEquals(64, small.json().get(0).size());
+        assertEquals(1.0, norm(small.json().get(0)), 1e-5);
+    }
+
+    @Test
+    void infoDescribesTheDefaultModel() {
+        Reply info = server.get("/info");
+        assertEquals(200, info.status());
+        assertEquals("all-MiniLM-L6-v2", info.json().get("model_id").asText());
+        assertEquals("mean", info.json().at("/model_type/embedding/pooling").asText());
+        assertEquals(256, info.json().get("max_input_length").asInt());
+    }
+
+    @Test
+    void adminListenerServesReadinessAndMetrics() {
+        assertEquals(200, server.admin("/ready").status());
+        server.post("/embed", "{\"inputs\": \"hello\"}");
+        Reply metrics = server.admin("/metrics");
+        assertEquals(200, metrics.status());
+        assertTrue(metrics.body().contains("te_request_count{method=\"embed\"}"), metrics.body());
+        assertTrue(metrics.body().contains("te_batch_next_size_bucket"), metrics.body());
+    }
+
+    static double norm(JsonNode vector) {
+        double sum = 0;
+        for (JsonNode v : vector) {
+            sum += v.asDouble() * v.asDouble();
+        }
+        return Math.sqrt(sum);
+    }
+}

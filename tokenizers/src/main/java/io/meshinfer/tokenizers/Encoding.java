@@ -1,0 +1,89 @@
+package io.meshinfer.tokenizers;
+
+import java.util.Arrays;
+
+/**
+ * One tokenized input: the arrays a model consumes plus what the API reports back.
+ *
+ * <p>Arrays are parallel (one entry per token) and owned by this record: callers must not mutate them.
+ * {@code starts}/{@code ends} are character offsets into the original text in Unicode code points (as Hugging
+ * Face's Python tokenizers report them); special tokens have {@code start == end == 0}. {@code sequenceIds} is 0
+ * for tokens of the first text, 1 for the second text of a pair, and -1 for special tokens. {@code wordIds} is -1
+ * for tokens that belong to no word.
+ */
+public record Encoding(long[] ids,
+                       long[] typeIds,
+                       String[] tokens,
+                       boolean[] special,
+                       int[] starts,
+                       int[] ends,
+                       int[] sequenceIds,
+                       long[] wordIds) {
+
+    public Encoding {
+        int n = ids.length;
+        if (typeIds.length != n || tokens.length != n || special.length != n || starts.length != n
+                || ends.length != n || sequenceIds.length != n || wordIds.length != n) {
+            throw new IllegalArgumentException("Encoding arrays must all have " + n + " entries");
+        }
+    }
+
+    /** Number of tokens, special tokens included. */
+    public int length() {
+        return ids.length;
+    }
+
+    /** The tokens {@code [from, to)} as a new encoding. */
+    Encoding slice(int from, int to) {
+        return new Encoding(Arrays.copyOfRange(ids, from, to),
+                            Arrays.copyOfRange(typeIds, from, to),
+                            Arrays.copyOfRange(tokens, from, to),
+                            Arrays.copyOfRange(special, from, to),
+                            Arrays.copyOfRange(starts, from, to),
+                            Arrays.copyOfRange(ends, from, to),
+                            Arrays.copyOfRange(sequenceIds, from, to),
+                            Arrays.copyOfRange(wordIds, from, to));
+    }
+
+    /** This encoding with the tokens {@code [from, to)} removed. */
+    Encoding without(int from, int to) {
+        Encoding head = slice(0, from);
+        Encoding tail = slice(to, length());
+        return concat(head, tail);
+    }
+
+    private static Encoding concat(Encoding a, Encoding b) {
+        return new Encoding(concat(a.ids, b.ids),
+                            concat(a.typeIds, b.typeIds),
+                            concat(a.tokens, b.tokens),
+                            concat(a.special, b.special),
+                            concat(a.starts, b.starts),
+                            concat(a.ends, b.ends),
+                            concat(a.sequenceIds, b.sequenceIds),
+                            concat(a.wordIds, b.wordIds));
+    }
+
+    private static long[] concat(long[] a, long[] b) {
+        long[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        int[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static boolean[] concat(boolean[] a, boolean[] b) {
+        boolean[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}

@@ -1,0 +1,213 @@
+package io.meshinfer.tokenizers;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
+
+/**
+ * A Hugging Face {@code tokenizer.json} with the model's length limit.
+ *
+ * <p>Truncation is done here rather than inside the native tokenizer, so that one loaded tokenizer serves both
+ * {@code truncate: true} and {@code truncate: false} requests, in either direction, and an over-long input can be
+ * reported with its real token count.
+ *
+ * <p>Thread-safe: the native tokenizer is immutable after loading and every call works on its own arrays.
+ */
+public final class TextTokenizer implements AutoCloseable {
+    static {
+        // DJL would otherwise try to reach the network for its native library and usage tracking.
+        setIfAbsent("DJL_OFFLINE", "true");
+        setIfAbsent("OPT_OUT_TRACKING", "true");
+    }
+
+    private final HuggingFaceTokenizer tokenizer;
+    private final int maxLength;
+
+    private TextTokenizer(HuggingFaceTokenizer tokenizer, int maxLength) {
+        this.tokenizer = tokenizer;
+        this.maxLength = maxLength;
+    }
+
+    /**
+     * Loads {@code tokenizer.json}.
+     *
+     * @param tokenizerJson path of the file
+     * @param maxLength     most tokens an encoding may have, special tokens included
+     * @throws TokenizerException when the file is missing or not a valid tokenizer
+     */
+    public static TextTokenizer load(Path tokenizerJson, int maxLength) {
+        if (maxLength < 2) {
+            throw new IllegalArgumentException("maxLength must be at least 2, was " + maxLength);
+        }
+        if (!Files.isRegularFile(tokenizerJson)) {
+            throw new TokenizerException("tokenizer file not found: " + tokenizerJson);
+        }
+        try {
+            HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.builder()
+                    .optTokenizerPath(tokenizerJson)
+                    .optAddSpecialTokens(true)
+                    .optTruncation(false)
+                    .optPadding(false)
+                    .build();
+            return new TextTokenizer(tokenizer, maxLength);
+        } catch (IOException | RuntimeException e) {
+            throw new TokenizerException("cannot load tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Most tokens an encoding may have, special tokens included. */
+    public int maxLength() {
+        return maxLength;
+    }
+
+    /**
+     * Tokenizes one text with the model's special tokens.
+     *
+     * @throws InputTooLongException when the text is too long and {@code truncate} is false
+     */
+    public Encoding encode(String text, boolean truncate, TruncationDirection direction) {
+        Encoding full = convert(tokenizer.encode(text, true, false), Integer.MAX_VALUE);
+        return fit(full, truncate, direction, full.length() - countSpecial(full), 0);
+    }
+
+    /**
+     * Tokenizes a text pair (for cross-encoders and pair classifiers). When too long, tokens are taken one at a
+     * time from whichever text is longer, as Hugging Face's {@code longest_first} strategy does.
+     *
+     * @throws InputTooLongException when the pair is too long and {@code truncate} is false
+     */
+    public Encoding encodePair(String first, String second, boolean truncate, TruncationDirection direction) {
+        int firstTokens = tokenizer.encode(first, false, false).getIds().length;
+        Encoding full = convert(tokenizer.encode(first, second, true, false), firstTokens);
+        int secondTokens = full.length() - countSpecial(full) - firstTokens;
+        return fit(full, truncate, direction, firstTokens, secondTokens);
+    }
+
+    /** Tokenizes without special tokens and without any length limit (for {@code /tokenize}). */
+    public Encoding encodeRaw(String text, boolean addSpecialTokens) {
+        return convert(tokenizer.encode(text, addSpecialTokens, false), Integer.MAX_VALUE);
+    }
+
+    /**
+     * Wraps token ids a caller already has (the OpenAI API accepts them) as an encoding, unchanged: no special
+     * tokens are added.
+     *
+     * @throws InputTooLongException when there are too many ids and {@code truncate} is false
+     */
+    public Encoding fromIds(long[] ids, boolean truncate, TruncationDirection direction) {
+        int n = ids.length;
+        int[] sequenceIds = new int[n];
+        long[] wordIds = new long[n];
+        Arrays.fill(wordIds, -1);
+        String[] tokens = new String[n];
+        Arrays.fill(tokens, "");
+        Encoding full = new Encoding(ids.clone(), new long[n], tokens, new boolean[n], new int[n], new int[n],
+                                     sequenceIds, wordIds);
+        return fit(full, truncate, direction, n, 0);
+    }
+
+    /** Turns token ids back into text. */
+    public String decode(long[] ids, boolean skipSpecialTokens) {
+        try {
+            return tokenizer.decode(ids, skipSpecialTokens);
+        } catch (RuntimeException e) {
+            throw new TokenizerException("cannot decode ids: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+
+    private Encoding fit(Encoding full, boolean truncate, TruncationDirection direction, int firstTokens,
+                         int secondTokens) {
+        int excess = full.length() - maxLength;
+        if (excess <= 0) {
+            return full;
+        }
+        if (!truncate) {
+            throw new InputTooLongException(full.length(), maxLength);
+        }
+        if (excess > firstTokens + secondTokens) {
+            throw new TokenizerException("maximum length " + maxLength + " leaves no room for text after the "
+                                                 + "special tokens");
+        }
+        int cutFirst = 0;
+        int cutSecond = 0;
+        for (int i = 0; i < excess; i++) {
+            if (firstTokens - cutFirst > secondTokens - cutSecond) {
+                cutFirst++;
+            } else {
+                cutSecond++;
+            }
+        }
+        Encoding out = cut(full, 1, cutSecond, direction);
+        return cut(out, 0, cutFirst, direction);
+    }
+
+    private static Encoding cut(Encoding encoding, int sequence, int count, TruncationDirection direction) {
+        if (count == 0) {
+            return encoding;
+        }
+        int first = -1;
+        int last = -1;
+        for (int i = 0; i < encoding.length(); i++) {
+            if (encoding.sequenceIds()[i] == sequence) {
+                if (first < 0) {
+                    first = i;
+                }
+                last = i;
+            }
+        }
+        return direction == TruncationDirection.RIGHT
+                ? encoding.without(last + 1 - count, last + 1)
+                : encoding.without(first, first + count);
+    }
+
+    private static int countSpecial(Encoding encoding) {
+        int n = 0;
+        for (boolean s : encoding.special()) {
+            if (s) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static Encoding convert(ai.djl.huggingface.tokenizers.Encoding raw, int firstTokens) {
+        long[] ids = raw.getIds();
+        int n = ids.length;
+        long[] specialMask = raw.getSpecialTokenMask();
+        CharSpan[] spans = raw.getCharTokenSpans();
+        boolean[] special = new boolean[n];
+        int[] starts = new int[n];
+        int[] ends = new int[n];
+        int[] sequenceIds = new int[n];
+        int seen = 0;
+        for (int i = 0; i < n; i++) {
+            special[i] = specialMask[i] != 0 || spans[i] == null;
+            if (special[i]) {
+                sequenceIds[i] = -1;
+                continue;
+            }
+            // Non-special tokens come in order: all of the first text, then all of the second.
+            sequenceIds[i] = seen++ < firstTokens ? 0 : 1;
+            // The native tokenizer already reports code-point offsets, relative to the text the token came from.
+            starts[i] = spans[i].getStart();
+            ends[i] = spans[i].getEnd();
+        }
+        return new Encoding(ids, raw.getTypeIds(), raw.getTokens(), special, starts, ends, sequenceIds,
+                            raw.getWordIds());
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getenv(key) == null && System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+}

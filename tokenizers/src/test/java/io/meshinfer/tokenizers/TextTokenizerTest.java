@@ -1,0 +1,129 @@
+package io.meshinfer.tokenizers;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TextTokenizerTest {
+    private static final long CLS = 101;
+    private static final long SEP = 102;
+
+    @TempDir
+    static Path dir;
+    static TextTokenizer tokenizer;
+
+    @BeforeAll
+    static void load() throws IOException {
+        Path file = dir.resolve("tokenizer.json");
+        try (InputStream in = TextTokenizerTest.class.getClassLoader()
+                .getResourceAsStream("all-minilm-l6-v2-tokenizer.json")) {
+            Files.copy(in, file);
+        }
+        tokenizer = TextTokenizer.load(file, 8);
+    }
+
+    @AfterAll
+    static void close() {
+        tokenizer.close();
+    }
+
+    @Test
+    void addsSpecialTokensAroundTheText() {
+        Encoding e = tokenizer.encode("hello world", false, TruncationDirection.RIGHT);
+        assertArrayEquals(new long[] {CLS, 7592, 2088, SEP}, e.ids());
+        assertArrayEquals(new boolean[] {true, false, false, true}, e.special());
+        assertArrayEquals(new int[] {-1, 0, 0, -1}, e.sequenceIds());
+    }
+
+    @Test
+    void ignoresTheTruncationAndPaddingWrittenInTokenizerJson() {
+        // The bundled tokenizer.json pads and truncates to 128; the model's own limit must win.
+        Encoding e = tokenizer.encodeRaw("word ".repeat(200), true);
+        assertEquals(202, e.length());
+    }
+
+    @Test
+    void refusesAnOverLongInputWithItsRealLengthWhenNotTruncating() {
+        InputTooLongException e = assertThrows(InputTooLongException.class,
+                () -> tokenizer.encode("one two three four five six seven", false, TruncationDirection.RIGHT));
+        assertEquals(9, e.tokens());
+        assertEquals(8, e.maxTokens());
+    }
+
+    @Test
+    void truncatesFromTheRightKeepingSpecialTokens() {
+        Encoding e = tokenizer.encode("one two three four five six seven eight", true, TruncationDirection.RIGHT);
+        assertEquals(8, e.length());
+        assertEquals(CLS, e.ids()[0]);
+        assertEquals(SEP, e.ids()[7]);
+        assertEquals("one", e.tokens()[1]);
+        assertEquals("six", e.tokens()[6]);
+    }
+
+    @Test
+    void truncatesFromTheLeftKeepingTheEnd() {
+        Encoding e = tokenizer.encode("one two three four five six seven eight", true, TruncationDirection.LEFT);
+        assertEquals(8, e.length());
+        assertEquals(CLS, e.ids()[0]);
+        assertEquals("three", e.tokens()[1]);
+        assertEquals("eight", e.tokens()[6]);
+        assertEquals(SEP, e.ids()[7]);
+    }
+
+    @Test
+    void pairsTruncateTheLongerTextFirst() {
+        Encoding e = tokenizer.encodePair("short query", "one two three four five six", true,
+                                          TruncationDirection.RIGHT);
+        // The second text gave up tokens until the pair fit; the shorter first text kept all of its own.
+        assertEquals(8, e.length());
+        assertEquals("[CLS] short query [SEP] one two three [SEP]", String.join(" ", e.tokens()));
+        assertArrayEquals(new long[] {0, 0, 0, 0, 1, 1, 1, 1}, e.typeIds());
+        assertArrayEquals(new int[] {-1, 0, 0, -1, 1, 1, 1, -1}, e.sequenceIds());
+    }
+
+    @Test
+    void offsetsAreCodePointsIntoTheOriginalText() {
+        String text = "héllo 😀 wörld";
+        Encoding e = tokenizer.encodeRaw(text, false);
+        int world = Arrays.asList(e.tokens()).indexOf("world");
+        assertEquals(8, e.starts()[world]);
+        assertEquals(13, e.ends()[world]);
+        assertEquals("wörld", new String(text.codePoints().skip(8).limit(5).toArray(), 0, 5));
+    }
+
+    @Test
+    void tokenIdsPassThroughUnchanged() {
+        Encoding e = tokenizer.fromIds(new long[] {CLS, 7592, SEP}, false, TruncationDirection.RIGHT);
+        assertArrayEquals(new long[] {CLS, 7592, SEP}, e.ids());
+        assertFalse(e.special()[0]);
+        assertThrows(InputTooLongException.class,
+                     () -> tokenizer.fromIds(new long[9], false, TruncationDirection.RIGHT));
+        assertEquals(8, tokenizer.fromIds(new long[9], true, TruncationDirection.RIGHT).length());
+    }
+
+    @Test
+    void decodesIdsBackToText() {
+        assertEquals("hello world", tokenizer.decode(new long[] {CLS, 7592, 2088, SEP}, true));
+        assertTrue(tokenizer.decode(new long[] {CLS, 7592, SEP}, false).contains("[CLS]"));
+    }
+
+    @Test
+    void aMissingFileIsAClearError() {
+        TokenizerException e = assertThrows(TokenizerException.class,
+                                             () -> TextTokenizer.load(dir.resolve("nope.json"), 8));
+        assertTrue(e.getMessage().contains("not found"), e.getMessage());
+    }
+}
