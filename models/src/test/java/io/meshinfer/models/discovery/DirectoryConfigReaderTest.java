@@ -1,0 +1,95 @@
+package io.meshinfer.models.discovery;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.meshinfer.models.ModelException;
+import io.meshinfer.models.Pooling;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DirectoryConfigReaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsASentenceTransformersDirectory() throws IOException {
+        write("config.json", "{\"architectures\": [\"BertModel\"], \"model_type\": \"bert\", "
+                + "\"max_position_embeddings\": 512, \"vocab_size\": 30522}");
+        write("tokenizer_config.json", "{\"model_max_length\": 512}");
+        write("sentence_bert_config.json", "{\"max_seq_length\": 256}");
+        write("modules.json", "[{\"idx\":0,\"path\":\"\",\"type\":\"sentence_transformers.models.Transformer\"},"
+                + "{\"idx\":1,\"path\":\"1_Pooling\",\"type\":\"sentence_transformers.models.Pooling\"},"
+                + "{\"idx\":2,\"path\":\"2_Normalize\",\"type\":\"sentence_transformers.models.Normalize\"}]");
+        write("1_Pooling/config.json", "{\"pooling_mode_mean_tokens\": true}");
+
+        DirectoryConfig c = DirectoryConfigReader.read(dir);
+        assertEquals(List.of("BertModel"), c.architectures());
+        assertEquals(Optional.of(Pooling.MEAN), c.pooling());
+        assertTrue(c.normalizeModule());
+        assertTrue(c.sentenceTransformers());
+        assertEquals(Optional.of(256), c.sentenceMaxLength());
+        assertEquals(Optional.of(512), c.tokenizerMaxLength());
+    }
+
+    @Test
+    void theNoLimitSentinelOfTransformersIsNoLimit() throws IOException {
+        write("config.json", "{}");
+        write("tokenizer_config.json", "{\"model_max_length\": 1000000000000000019884624838656}");
+        assertEquals(Optional.empty(), DirectoryConfigReader.read(dir).tokenizerMaxLength());
+    }
+
+    @Test
+    void poolingModesMapToTheirNames() throws IOException {
+        write("config.json", "{}");
+        write("modules.json", "[{\"path\":\"p\",\"type\":\"sentence_transformers.models.Pooling\"}]");
+        for (String[] mode : new String[][] {{"pooling_mode_cls_token", "CLS"}, {"pooling_mode_max_tokens", "MAX"},
+                {"pooling_mode_lasttoken", "LAST_TOKEN"}}) {
+            write("p/config.json", "{\"" + mode[0] + "\": true}");
+            assertEquals(Pooling.valueOf(mode[1]), DirectoryConfigReader.read(dir).pooling().orElseThrow());
+        }
+        write("p/config.json", "{\"pooling_mode_weightedmean_tokens\": true}");
+        assertThrows(ModelException.class, () -> DirectoryConfigReader.read(dir));
+    }
+
+    @Test
+    void labelsAreOrderedById() throws IOException {
+        write("config.json", "{\"id2label\": {\"1\": \"pos\", \"0\": \"neg\"}, "
+                + "\"problem_type\": \"multi_label_classification\"}");
+        DirectoryConfig c = DirectoryConfigReader.read(dir);
+        assertEquals(List.of("neg", "pos"), c.labels());
+        assertTrue(c.multiLabel());
+    }
+
+    @Test
+    void malformedOrMissingConfigIsAClearError() throws IOException {
+        ModelException missing = assertThrows(ModelException.class, () -> DirectoryConfigReader.read(dir));
+        assertTrue(missing.getMessage().contains("config.json"), missing.getMessage());
+        write("config.json", "{not json");
+        ModelException malformed = assertThrows(ModelException.class, () -> DirectoryConfigReader.read(dir));
+        assertTrue(malformed.getMessage().contains("cannot parse"), malformed.getMessage());
+    }
+
+    @Test
+    void withoutModulesJsonThereIsNoPoolingAndNoNormalize() throws IOException {
+        write("config.json", "{}");
+        DirectoryConfig c = DirectoryConfigReader.read(dir);
+        assertFalse(c.sentenceTransformers());
+        assertEquals(Optional.empty(), c.pooling());
+    }
+
+    private void write(String file, String content) throws IOException {
+        Path p = dir.resolve(file);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, content);
+    }
+}
