@@ -52,7 +52,6 @@ public final class MeshinferServer implements AutoCloseable {
             WebServer webServer = WebServer.builder()
                     .host(config.host())
                     .port(config.port())
-                    .maxPayloadSize(config.payloadLimit())
                     .shutdownGracePeriod(Duration.ofSeconds(10))
                     .shutdownHook(false)
                     .routing(service)

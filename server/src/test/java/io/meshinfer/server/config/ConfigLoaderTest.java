@@ -1,0 +1,133 @@
+package io.meshinfer.server.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.meshinfer.models.ModelSource;
+import io.meshinfer.models.Pooling;
+import io.meshinfer.models.runtime.Device;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsServeTheBuiltinModelOnLoopback() {
+        ServerConfig c = ServerConfig.defaults();
+        assertEquals("127.0.0.1", c.host());
+        assertEquals(8080, c.port());
+        assertEquals(9090, c.adminPort());
+        assertEquals(List.of("builtin:all-MiniLM-L6-v2"), c.models().stream().map(ModelSource::location).toList());
+        assertEquals("all-MiniLM-L6-v2", c.models().getFirst().name());
+        assertEquals(Device.CPU, c.execution().device());
+        assertEquals(16384, c.batch().maxBatchTokens());
+        assertFalse(c.autoTruncate());
+    }
+
+    @Test
+    void flagsBeatEnvironmentWhichBeatsTheFile() throws IOException {
+        Path yaml = dir.resolve("meshinfer.yaml");
+        Files.writeString(yaml, "port: 7000\nadmin-port: 7001\nmax-batch-tokens: 4096\n");
+        ServerConfig c = ConfigLoader.load(List.of("--config", yaml.toString(), "--port", "6000"),
+                                           Map.of("MESHINFER_ADMIN_PORT", "6001", "MESHINFER_PORT", "5000"));
+        assertEquals(6000, c.port());
+        assertEquals(6001, c.adminPort());
+        assertEquals(4096, c.batch().maxBatchTokens());
+    }
+
+    @Test
+    void theFileCanListModelsAndNameTheDefault() throws IOException {
+        Path yaml = dir.resolve("m.yaml");
+        Files.writeString(yaml, "model:\n  - a=/models/a\n  - b=builtin:bge-small-en-v1.5\ndefault-model: b\n"
+                + "pooling: cls\n");
+        ServerConfig c = ConfigLoader.load(List.of("--config", yaml.toString()), Map.of());
+        assertEquals(List.of("a", "b"), c.models().stream().map(ModelSource::name).toList());
+        assertEquals("b", c.defaultModel().orElseThrow());
+        assertEquals(Pooling.CLS, c.models().getFirst().pooling().orElseThrow());
+    }
+
+    @Test
+    void repeatedModelFlagsAndCommaListsInTheEnvironment() {
+        ServerConfig flags = ConfigLoader.load(List.of("--model", "a=/x", "--model=b=/y"), Map.of());
+        assertEquals(List.of("a", "b"), flags.models().stream().map(ModelSource::name).toList());
+        ServerConfig env = ConfigLoader.load(List.of(), Map.of("MESHINFER_MODEL", "a=/x,/models/c"));
+        assertEquals(List.of("a", "c"), env.models().stream().map(ModelSource::name).toList());
+    }
+
+    @Test
+    void switchesNeedNoValue() {
+        ServerConfig c = ConfigLoader.load(List.of("--auto-truncate", "--allow-spinning=false"), Map.of());
+        assertTrue(c.autoTruncate());
+        assertFalse(c.execution().allowSpinning());
+    }
+
+    record Bad(String name, List<String> args, Map<String, String> env, String mentions) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Bad> badConfigurations() {
+        return Stream.of(
+                new Bad("port not a number", List.of("--port", "http"), Map.of(), "port"),
+                new Bad("port out of range", List.of("--port", "70000"), Map.of(), "0 to 65535"),
+                new Bad("unknown flag", List.of("--prot", "1"), Map.of(), "--prot"),
+                new Bad("flag without value", List.of("--port"), Map.of(), "needs a value"),
+                new Bad("bad boolean in the environment", List.of(), Map.of("MESHINFER_AUTO_TRUNCATE", "maybe"),
+                        "MESHINFER_AUTO_TRUNCATE"),
+                new Bad("unknown device", List.of("--device", "tpu"), Map.of(), "cpu, cuda, cuda:N"),
+                new Bad("unknown pooling", List.of("--pooling", "median"), Map.of(), "mean, cls, max, lasttoken"),
+                new Bad("public bind without the flag", List.of("--host", "0.0.0.0"), Map.of(),
+                        "--allow-plaintext-public"),
+                new Bad("bad model name", List.of("--model", "a b=/x"), Map.of(), "invalid model name"),
+                new Bad("missing config file", List.of("--config", "/nonexistent.yaml"), Map.of(), "not found"),
+                new Bad("log level", List.of("--log-level", "loud"), Map.of(), "error, warning, info"),
+                new Bad("zero batch tokens", List.of("--max-batch-tokens", "0"), Map.of(), "max-batch-tokens"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badConfigurations")
+    void invalidConfigurationNamesTheKeyAndTheAcceptedValues(Bad c) {
+        SettingException e = assertThrows(SettingException.class, () -> ConfigLoader.load(c.args(), c.env()));
+        assertTrue(e.getMessage().contains(c.mentions()), e.getMessage());
+    }
+
+    @Test
+    void unknownKeysInTheFileAreRefused() throws IOException {
+        Path yaml = dir.resolve("bad.yaml");
+        Files.writeString(yaml, "prot: 1\n");
+        SettingException e = assertThrows(SettingException.class,
+                                          () -> ConfigLoader.load(List.of("--config", yaml.toString()), Map.of()));
+        assertTrue(e.getMessage().contains("prot") && e.getMessage().contains(yaml.toString()), e.getMessage());
+    }
+
+    @Test
+    void publicBindIsAllowedWithTheExplicitFlag() {
+        ServerConfig c = ConfigLoader.load(List.of("--host", "0.0.0.0", "--allow-plaintext-public"), Map.of());
+        assertEquals("0.0.0.0", c.host());
+    }
+
+    @Test
+    void theReadmeDocumentsEverySetting() throws IOException {
+        String readme = Files.readString(Path.of(System.getProperty("meshinfer.testdata")).getParent()
+                                                 .resolve("README.md"));
+        for (Setting s : Settings.ALL) {
+            assertTrue(readme.contains("`" + s.flag()), "README lacks " + s.flag());
+        }
+    }
+}

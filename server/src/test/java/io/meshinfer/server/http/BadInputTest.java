@@ -1,0 +1,134 @@
+package io.meshinfer.server.http;
+
+import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.meshinfer.server.TestServer;
+import io.meshinfer.server.TestServer.Reply;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every kind of bad request gets its status and a JSON error, and the next request is served normally. */
+class BadInputTest {
+    static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start("--max-client-batch-size", "4", "--payload-limit", "4096");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    record Case(String name, String path, String body, int status, String errorType) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Case> cases() {
+        String overLong = "word ".repeat(400);
+        return Stream.of(
+                new Case("malformed JSON", "/embed", "{\"inputs\": ", 400, "BadRequest"),
+                new Case("empty body", "/embed", "", 400, "BadRequest"),
+                new Case("body is not an object", "/embed", "[\"hello\"]", 422, "Validation"),
+                new Case("missing inputs", "/embed", "{}", 422, "Validation"),
+                new Case("inputs of the wrong type", "/embed", "{\"inputs\": 42}", 422, "Validation"),
+                new Case("inputs with a wrong element", "/embed", "{\"inputs\": [\"a\", 3.5]}", 422, "Validation"),
+                new Case("empty string", "/embed", "{\"inputs\": \"\"}", 422, "Empty"),
+                new Case("empty array", "/embed", "{\"inputs\": []}", 422, "Empty"),
+                new Case("too many inputs", "/embed", "{\"inputs\": [\"a\",\"b\",\"c\",\"d\",\"e\"]}", 413,
+                         "Validation"),
+                new Case("over-long input without truncation", "/embed",
+                         "{\"inputs\": \"" + overLong + "\", \"truncate\": false}", 422, "Validation"),
+                new Case("normalize of the wrong type", "/embed", "{\"inputs\": \"a\", \"normalize\": \"yes\"}", 422,
+                         "Validation"),
+                new Case("dimensions larger than the model's", "/embed", "{\"inputs\": \"a\", \"dimensions\": 999}",
+                         422, "Validation"),
+                new Case("negative dimensions", "/embed", "{\"inputs\": \"a\", \"dimensions\": -1}", 422,
+                         "Validation"),
+                new Case("unknown truncation direction", "/embed",
+                         "{\"inputs\": \"a\", \"truncate\": true, \"truncation_direction\": \"Up\"}", 422,
+                         "Validation"),
+                new Case("token id outside the vocabulary", "/embed", "{\"inputs\": [101, 99999999, 102]}", 422,
+                         "Validation"),
+                new Case("negative token id", "/embed", "{\"inputs\": [101, -5, 102]}", 422, "Validation"),
+                new Case("classifier route on an embedding model", "/predict", "{\"inputs\": \"a\"}", 422,
+                         "Validation"),
+                new Case("rerank on an embedding model", "/rerank", "{\"query\": \"a\", \"texts\": [\"b\"]}", 422,
+                         "Validation"),
+                new Case("similarity without sentences", "/similarity",
+                         "{\"inputs\": {\"source_sentence\": \"a\"}}", 422, "Validation"),
+                new Case("similarity with empty sentences", "/similarity",
+                         "{\"inputs\": {\"source_sentence\": \"a\", \"sentences\": []}}", 422, "Empty"),
+                new Case("decode of non-integers", "/decode", "{\"ids\": [\"a\"]}", 422, "Validation"),
+                new Case("tokenize of a number", "/tokenize", "{\"inputs\": 1}", 422, "Validation"),
+                new Case("unknown model", "/models/nope/embed", "{\"inputs\": \"a\"}", 404, "NotFound"),
+                new Case("unknown route", "/nope", "{}", 404, "NotFound"),
+                new Case("body over the payload limit", "/embed",
+                         "{\"inputs\": \"" + "a".repeat(5000) + "\"}", 413, "PayloadTooLarge"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void badRequestsGetTheirStatusAndAJsonError(Case c) {
+        Reply reply = server.post(c.path(), c.body());
+        assertEquals(c.status(), reply.status(), reply.body());
+        assertNotNull(reply.json(), "JSON body expected: " + reply.body());
+        assertEquals(c.errorType(), reply.json().get("error_type").asText(), reply.body());
+        assertTrue(reply.json().get("error").asText().length() > 5, reply.body());
+    }
+
+    @Test
+    void invalidUtf8IsABadRequest() {
+        byte[] body = "{\"inputs\": \"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
+        Reply reply = server.postBytes("/embed", body);
+        assertEquals(400, reply.status(), reply.body());
+        assertEquals("BadRequest", reply.json().get("error_type").asText());
+    }
+
+    @Test
+    void aWrongMethodIs405() {
+        Reply reply = server.get("/embed");
+        assertEquals(405, reply.status());
+        assertEquals("MethodNotAllowed", reply.json().get("error_type").asText());
+        assertEquals(405, server.method("DELETE", "/info").status());
+    }
+
+    @Test
+    void openAiRoutesAnswerInOpenAisErrorShape() {
+        Reply reply = server.post("/v1/embeddings", "{\"input\": []}");
+        assertEquals(422, reply.status());
+        assertEquals("invalid_request_error", reply.json().at("/error/type").asText());
+        assertEquals("input", reply.json().at("/error/param").asText());
+        assertTrue(reply.json().at("/error/message").asText().contains("empty"));
+        Reply unknown = server.post("/v1/embeddings", "{\"input\": \"a\", \"model\": \"gpt-4\"}");
+        assertEquals(404, unknown.status());
+        assertEquals("model", unknown.json().at("/error/param").asText());
+    }
+
+    @Test
+    void truncationMakesAnOverLongInputValid() {
+        Reply reply = server.post("/embed", "{\"inputs\": \"" + "word ".repeat(400) + "\", \"truncate\": true}");
+        assertEquals(200, reply.status(), reply.body());
+    }
+
+    @AfterEach
+    void theNextRequestIsServedNormally() {
+        Reply reply = server.post("/embed", "{\"inputs\": \"still serving\"}");
+        assertEquals(200, reply.status(), reply.body());
+        assertEquals(384, reply.json().get(0).size());
+    }
+}
