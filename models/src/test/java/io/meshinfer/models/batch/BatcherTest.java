@@ -1,0 +1,124 @@
+package io.meshinfer.models.batch;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import io.meshinfer.models.Model;
+import io.meshinfer.models.ModelOutput;
+import io.meshinfer.models.TestModels;
+import io.meshinfer.tokenizers.Encoding;
+import io.meshinfer.tokenizers.TruncationDirection;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BatcherTest {
+    private static final String MODEL = "builtin:all-MiniLM-L6-v2";
+
+    /** Records every batch the batcher runs. */
+    static final class Recorder implements BatchListener {
+        final List<int[]> batches = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void batchDone(String model, int inputs, int paddedTokens, long inferenceNanos) {
+            batches.add(new int[] {inputs, paddedTokens});
+        }
+    }
+
+    @Test
+    void queuedInputsShareOneBatchPaddedToTheLongest() throws Exception {
+        Recorder recorder = new Recorder();
+        // A long delay lets every input join the first batch.
+        try (Model model = TestModels.load(MODEL, new BatchPolicy(16384, 64, 300_000, 512), recorder)) {
+            List<Encoding> encodings = List.of(encode(model, "short"), encode(model, "a somewhat longer sentence "
+                    + "with more tokens in it"), encode(model, "mid length text"));
+            List<CompletableFuture<ModelOutput>> results = new ArrayList<>();
+            for (Encoding e : encodings) {
+                results.add(model.submit(e, () -> false));
+            }
+            for (int i = 0; i < encodings.size(); i++) {
+                ModelOutput out = results.get(i).get(30, TimeUnit.SECONDS);
+                assertEquals(encodings.get(i).length(), out.rows(), "padding is removed from each output");
+                assertEquals(384, out.width());
+                assertEquals(3, out.batchSize());
+            }
+            assertEquals(1, recorder.batches.size());
+            int longest = encodings.stream().mapToInt(Encoding::length).max().orElseThrow();
+            assertEquals(3 * longest, recorder.batches.getFirst()[1]);
+        }
+    }
+
+    @Test
+    void aBatchStopsAtTheRequestCount() throws Exception {
+        Recorder recorder = new Recorder();
+        try (Model model = TestModels.load(MODEL, new BatchPolicy(16384, 2, 300_000, 512), recorder)) {
+            List<CompletableFuture<ModelOutput>> results = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                results.add(model.submit(encode(model, "text number " + i), () -> false));
+            }
+            for (CompletableFuture<ModelOutput> r : results) {
+                assertTrue(r.get(30, TimeUnit.SECONDS).batchSize() <= 2);
+            }
+            assertTrue(recorder.batches.stream().allMatch(b -> b[0] <= 2));
+            assertEquals(5, recorder.batches.stream().mapToInt(b -> b[0]).sum());
+        }
+    }
+
+    @Test
+    void aBatchStopsAtTheTokenBudget() throws Exception {
+        Recorder recorder = new Recorder();
+        try (Model model = TestModels.load(MODEL, new BatchPolicy(256, 64, 300_000, 512), recorder)) {
+            Encoding long1 = model.tokenizer().encode("word ".repeat(150), true, TruncationDirection.RIGHT);
+            Encoding long2 = model.tokenizer().encode("text ".repeat(150), true, TruncationDirection.RIGHT);
+            CompletableFuture<ModelOutput> a = model.submit(long1, () -> false);
+            CompletableFuture<ModelOutput> b = model.submit(long2, () -> false);
+            assertEquals(1, a.get(30, TimeUnit.SECONDS).batchSize());
+            assertEquals(1, b.get(30, TimeUnit.SECONDS).batchSize());
+            assertTrue(recorder.batches.stream().allMatch(x -> x[1] <= 256));
+        }
+    }
+
+    @Test
+    void anInputWhoseCallerWentAwayNeverReachesTheGraph() throws Exception {
+        Recorder recorder = new Recorder();
+        try (Model model = TestModels.load(MODEL, new BatchPolicy(16384, 64, 200_000, 512), recorder)) {
+            CompletableFuture<ModelOutput> gone = model.submit(encode(model, "nobody waits"), () -> true);
+            CompletableFuture<ModelOutput> kept = model.submit(encode(model, "somebody waits"), () -> false);
+            ExecutionException e = assertThrows(ExecutionException.class, () -> gone.get(30, TimeUnit.SECONDS));
+            assertInstanceOf(InferenceException.class, e.getCause());
+            assertEquals(1, kept.get(30, TimeUnit.SECONDS).batchSize());
+            assertEquals(1, recorder.batches.stream().mapToInt(x -> x[0]).sum());
+        }
+    }
+
+    @Test
+    void admissionBeyondTheLimitIsRefusedAtOnceAndFreedOnClose() {
+        try (Model model = TestModels.load(MODEL, new BatchPolicy(16384, 64, 0, 2), BatchListener.NONE)) {
+            Batcher.Admission first = model.admit();
+            Batcher.Admission second = model.admit();
+            assertThrows(OverloadedException.class, model::admit);
+            first.close();
+            model.admit().close();
+            second.close();
+        }
+    }
+
+    @Test
+    void aBudgetBelowTheModelsMaximumLengthIsRefusedAtStart() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TestModels.load(MODEL, new BatchPolicy(128, 64, 0, 512), BatchListener.NONE));
+        assertTrue(e.getMessage().contains("max-batch-tokens"), e.getMessage());
+    }
+
+    private static Encoding encode(Model model, String text) {
+        return model.tokenizer().encode(text, false, TruncationDirection.RIGHT);
+    }
+}
