@@ -49,17 +49,22 @@ public final class OrtRuntime {
     public static OrtRuntime create(ExecutionSettings settings, int modelCount) {
         boolean global = modelCount > 1;
         try {
-            OrtEnvironment env;
             if (global) {
                 OrtEnvironment.ThreadingOptions threading = new OrtEnvironment.ThreadingOptions();
                 threading.setGlobalIntraOpNumThreads(settings.intraOpThreads());
                 threading.setGlobalInterOpNumThreads(1);
                 threading.setGlobalSpinControl(settings.allowSpinning());
-                env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "meshinfer", threading);
-            } else {
-                env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "meshinfer");
+                try {
+                    return new OrtRuntime(OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING,
+                                                                        "meshinfer", threading), settings, true);
+                } catch (IllegalStateException e) {
+                    // ONNX Runtime allows one environment per process and its thread pool is fixed at creation;
+                    // only a second server in the same JVM (tests, embedding) gets here.
+                    LOG.warning("ONNX Runtime environment already exists; using per-session thread pools");
+                }
             }
-            return new OrtRuntime(env, settings, global);
+            return new OrtRuntime(OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING,
+                                                                "meshinfer"), settings, false);
         } catch (OrtException e) {
             throw new ModelException("cannot create the ONNX Runtime environment: " + e.getMessage(), e);
         }

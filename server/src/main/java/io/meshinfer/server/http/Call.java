@@ -1,6 +1,6 @@
 package io.meshinfer.server.http;
 
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.meshinfer.models.Model;
 import io.meshinfer.server.inference.Inference;
@@ -13,7 +13,8 @@ import io.meshinfer.server.inference.Timings;
  * @param model     the model named by the path, or the default one
  * @param inference the bridge to the models
  * @param timings   where phase times are recorded
- * @param abandoned whether the caller has gone away
+ * @param abandoned set once the caller has gone away (its thread was interrupted: an HTTP/2 stream reset or a
+ *                  server stop); its inputs still queued are then dropped before inference
  */
-public record Call(JsonBody body, Model model, Inference inference, Timings timings, BooleanSupplier abandoned) {
+public record Call(JsonBody body, Model model, Inference inference, Timings timings, AtomicBoolean abandoned) {
 }

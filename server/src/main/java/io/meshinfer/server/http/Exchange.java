@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpMediaTypes;
 import io.helidon.http.Status;
@@ -64,7 +66,7 @@ public final class Exchange {
                 Model model = inference.model(name);
                 Object answer;
                 try (var admission = model.admit()) {
-                    answer = endpoint.serve(new Call(body, model, inference, timings, () -> false));
+                    answer = endpoint.serve(new Call(body, model, inference, timings, new AtomicBoolean()));
                 }
                 timingHeaders(res, model, timings);
                 send(res, Status.OK_200, answer);
@@ -136,9 +138,9 @@ public final class Exchange {
                 throw tooLarge();
             }
             return body;
-        } catch (IOException | UncheckedIOException e) {
-            throw new ApiException(Status.BAD_REQUEST_400, ErrorType.BAD_REQUEST, "cannot read request body: "
-                    + e.getMessage());
+        } catch (IOException | UncheckedIOException | DataReader.InsufficientDataAvailableException e) {
+            // The body ended before its declared length: the client went away or sent a truncated request.
+            throw new ApiException(Status.BAD_REQUEST_400, ErrorType.BAD_REQUEST, "request body ended early");
         }
     }
 

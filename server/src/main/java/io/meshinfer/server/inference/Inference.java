@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntFunction;
 
 import io.helidon.http.Status;
@@ -121,13 +121,14 @@ public final class Inference {
     /**
      * Runs inputs through the model's batcher and waits for all of them.
      *
-     * @param abandoned tells whether the caller has gone away
+     * @param abandoned set here when the waiting thread is interrupted, so the batcher drops this request's
+     *                  inputs that have not run yet
      * @throws ApiException 424 when inference fails
      */
-    public List<ModelOutput> run(Model model, List<Encoding> encodings, BooleanSupplier abandoned, Timings timings) {
+    public List<ModelOutput> run(Model model, List<Encoding> encodings, AtomicBoolean abandoned, Timings timings) {
         List<CompletableFuture<ModelOutput>> futures = new ArrayList<>(encodings.size());
         for (Encoding e : encodings) {
-            futures.add(model.submit(e, abandoned));
+            futures.add(model.submit(e, abandoned::get));
         }
         List<ModelOutput> outputs = new ArrayList<>(futures.size());
         for (CompletableFuture<ModelOutput> future : futures) {
@@ -141,6 +142,7 @@ public final class Inference {
                         : "inference failed: " + cause;
                 throw new ApiException(Status.FAILED_DEPENDENCY_424, ErrorType.BACKEND, message);
             } catch (InterruptedException | CancellationException e) {
+                abandoned.set(true);
                 Thread.currentThread().interrupt();
                 throw new ApiException(Status.SERVICE_UNAVAILABLE_503, ErrorType.UNHEALTHY, "request interrupted");
             }

@@ -100,6 +100,24 @@ class BadInputTest {
     }
 
     @Test
+    void aRequestCancelledMidFlightLeavesTheServerServing() throws Exception {
+        String body = "{\"inputs\": [\"" + "a long text to embed ".repeat(10) + "\"]}";
+        for (int i = 0; i < 5; i++) {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.server().port())) {
+                socket.getOutputStream().write(("POST /embed HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+                        + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body.substring(0, body.length() / 2))
+                                                        .getBytes(StandardCharsets.UTF_8));
+                socket.getOutputStream().flush();
+            }
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.server().port())) {
+                socket.getOutputStream().write(("POST /embed HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+                        + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+                socket.getOutputStream().flush();
+            }
+        }
+    }
+
+    @Test
     void aWrongMethodIs405() {
         Reply reply = server.get("/embed");
         assertEquals(405, reply.status());

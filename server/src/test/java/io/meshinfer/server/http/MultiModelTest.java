@@ -1,0 +1,78 @@
+package io.meshinfer.server.http;
+
+import java.util.Base64;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.meshinfer.server.TestServer;
+import io.meshinfer.server.TestServer.Reply;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+/** Two models in one process: each by name, one as the default, OpenAI's model field selecting. */
+class MultiModelTest {
+    static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start("--model", "minilm=builtin:all-MiniLM-L6-v2",
+                                  "--model", "bge=builtin:bge-small-en-v1.5", "--default-model", "bge");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void eachModelAnswersUnderItsName() {
+        assertEquals("cls", server.get("/models/bge/info").json().at("/model_type/embedding/pooling").asText());
+        assertEquals("mean", server.get("/models/minilm/info").json().at("/model_type/embedding/pooling").asText());
+        Reply bge = server.post("/models/bge/embed", "{\"inputs\": \"hello\"}");
+        Reply minilm = server.post("/models/minilm/embed", "{\"inputs\": \"hello\"}");
+        assertEquals(200, bge.status());
+        assertEquals(200, minilm.status());
+        assertNotEquals(bge.json().get(0).get(0).asDouble(), minilm.json().get(0).get(0).asDouble());
+    }
+
+    @Test
+    void thePlainRoutesServeTheDefaultModel() {
+        assertEquals("bge", server.get("/info").json().get("model_id").asText());
+        assertEquals(512, server.get("/info").json().get("max_input_length").asInt());
+        Reply plain = server.post("/embed", "{\"inputs\": \"hello\"}");
+        Reply named = server.post("/models/bge/embed", "{\"inputs\": \"hello\"}");
+        assertEquals(plain.json(), named.json());
+    }
+
+    @Test
+    void theOpenAiModelFieldSelectsTheModel() {
+        Reply reply = server.post("/v1/embeddings", "{\"input\": [\"hello\", \"world\"], \"model\": \"minilm\"}");
+        assertEquals(200, reply.status(), reply.body());
+        assertEquals("minilm", reply.json().get("model").asText());
+        assertEquals(2, reply.json().get("data").size());
+        assertEquals(1, reply.json().at("/data/1/index").asInt());
+        assertEquals(6, reply.json().at("/usage/prompt_tokens").asInt());
+        Reply tei = server.post("/models/minilm/embed", "{\"inputs\": \"hello\"}");
+        assertEquals(tei.json().get(0), reply.json().at("/data/0/embedding"));
+    }
+
+    @Test
+    void base64EncodingIsLittleEndianFloat32() {
+        Reply reply = server.post("/v1/embeddings", "{\"input\": \"hello\", \"model\": \"minilm\", "
+                + "\"encoding_format\": \"base64\"}");
+        byte[] bytes = Base64.getDecoder().decode(reply.json().at("/data/0/embedding").asText());
+        assertEquals(384 * 4, bytes.length);
+        float first = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).getFloat(0);
+        Reply floats = server.post("/models/minilm/embed", "{\"inputs\": \"hello\"}");
+        assertEquals(floats.json().get(0).get(0).floatValue(), first);
+    }
+
+    @Test
+    void openAiModelsListsEveryModel() {
+        Reply reply = server.get("/v1/models");
+        assertEquals(2, reply.json().get("data").size());
+    }
+}
