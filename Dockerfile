@@ -1,0 +1,41 @@
+# syntax=docker/dockerfile:1
+# meshinfer container. CPU (default):   docker build -t meshinfer .
+#                       GPU (CUDA 12):  docker build --build-arg VARIANT=gpu -t meshinfer:gpu .
+ARG VARIANT=cpu
+
+# --- build: the same Maven build the ./meshinfer launcher runs -------------------------------------------------
+FROM maven:3.9-eclipse-temurin-21 AS build
+ARG VARIANT
+WORKDIR /src
+COPY . .
+RUN if [ "$VARIANT" = "gpu" ]; then ./meshinfer build --gpu; else ./meshinfer build; fi
+
+# --- runtime bases ---------------------------------------------------------------------------------------------
+FROM eclipse-temurin:21-jre-jammy AS runtime-cpu
+
+FROM nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04 AS runtime-gpu
+COPY --from=eclipse-temurin:21-jre-jammy /opt/java/openjdk /opt/java/openjdk
+ENV JAVA_HOME=/opt/java/openjdk PATH=/opt/java/openjdk/bin:$PATH
+
+# --- runtime -----------------------------------------------------------------------------------------------------
+FROM runtime-${VARIANT}
+ENV OPT_OUT_TRACKING=true \
+    DJL_OFFLINE=true \
+    RUST_FLAVOR=cpu \
+    XDG_CACHE_HOME=/var/cache \
+    MESHINFER_HOST=0.0.0.0 \
+    MESHINFER_ADMIN_HOST=0.0.0.0 \
+    MESHINFER_ALLOW_PLAINTEXT_PUBLIC=true
+# Until the Connect (mTLS) listener lands, a container must publish plain HTTP to be reachable at all: the image
+# opts in explicitly above. Publish its ports only on trusted networks.
+RUN useradd --system --uid 10001 --home-dir /opt/meshinfer meshinfer \
+    && mkdir -p /var/cache/meshinfer && chown meshinfer /var/cache/meshinfer
+COPY --from=build /src/server/target/meshinfer.jar /opt/meshinfer/meshinfer.jar
+COPY --from=build /src/server/target/libs /opt/meshinfer/libs
+USER meshinfer
+WORKDIR /opt/meshinfer
+EXPOSE 8080 9090
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s CMD ["bash", "-c", \
+    "exec 3<>/dev/tcp/127.0.0.1/9090 && printf 'GET /ready HTTP/1.1\\r\\nHost: probe\\r\\nConnection: close\\r\\n\\r\\n' >&3 && head -n1 <&3 | grep -q ' 200 '"]
+ENTRYPOINT ["java", "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-jar", "/opt/meshinfer/meshinfer.jar"]
+CMD ["serve"]
