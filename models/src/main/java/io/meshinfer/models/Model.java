@@ -80,6 +80,11 @@ public final class Model implements AutoCloseable {
         return session.device();
     }
 
+    /** The graph itself, for callers that measure it without batching (benches). */
+    public ModelSession session() {
+        return session;
+    }
+
     /** Admits one request or refuses it at once; see {@link Batcher#admit()}. */
     public Batcher.Admission admit() {
         return batcher.admit();

@@ -1,0 +1,263 @@
+package io.meshinfer.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.meshinfer.models.Model;
+import io.meshinfer.models.builtin.BuiltinModels;
+import io.meshinfer.models.runtime.InputBuffers;
+import io.meshinfer.server.MeshinferServer;
+import io.meshinfer.server.config.ConfigLoader;
+import io.meshinfer.tokenizers.Encoding;
+import io.meshinfer.tokenizers.TruncationDirection;
+
+/**
+ * The load harness: batching throughput at 64 concurrent clients (on against off, with the raw ONNX Runtime bound
+ * measured in the same run), start-to-ready time, and resident memory against a bare ONNX Runtime session. Prints
+ * numbers and ratios; asserts nothing.
+ *
+ * <p>Usage: {@code LoadHarness [--seconds N] [--clients N] [--jmh FILE] [--jar FILE]}. Every request loop is
+ * bounded in time and talks only to loopback.
+ */
+public final class LoadHarness {
+    private static final List<String> SENTENCES = List.of(
+            "What is Deep Learning?", "The cat sat on the mat.", "How do I reset my password?",
+            "Inference servers batch requests.", "A quick brown fox jumps over the lazy dog.",
+            "Where is the nearest train station?", "Embeddings map text to vectors.", "It rained all day.");
+
+    private LoadHarness() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int seconds = intArg(args, "--seconds", 15);
+        int clients = intArg(args, "--clients", 64);
+        String jmh = stringArg(args, "--jmh", "");
+        String jar = stringArg(args, "--jar", "server/target/meshinfer.jar");
+
+        System.out.println("== meshinfer load harness (" + Runtime.getRuntime().availableProcessors() + " cores) ==");
+        if (!jmh.isEmpty() && Files.isRegularFile(Path.of(jmh))) {
+            overhead(Path.of(jmh));
+        }
+        batching(seconds, clients);
+        if (Files.isRegularFile(Path.of(jar))) {
+            startupAndMemory(Path.of(jar));
+        } else {
+            System.out.println("startup/RSS: skipped, no " + jar + " (run ./meshinfer build first)");
+        }
+    }
+
+    /** The p50 ratio of the two JMH benches of {@link EmbedOverheadBench}. */
+    static void overhead(Path jmhJson) throws IOException {
+        JsonNode results = new ObjectMapper().readTree(jmhJson.toFile());
+        double http = 0;
+        double local = 0;
+        for (JsonNode r : results) {
+            double p50 = r.at("/primaryMetric/scorePercentiles/50.0").asDouble();
+            if (r.get("benchmark").asText().endsWith("overHttp")) {
+                http = p50;
+            } else if (r.get("benchmark").asText().endsWith("inProcess")) {
+                local = p50;
+            }
+        }
+        System.out.printf(Locale.ROOT, "overhead: p50 over HTTP %.1f us / p50 in-process tokenize+run %.1f us = "
+                + "%.3f (target <= 1.10)%n", http, local, http / local);
+    }
+
+    static void batching(int seconds, int clients) throws Exception {
+        double off = throughput(List.of("--max-batch-requests", "1"), seconds, clients);
+        double on = throughput(List.of("--max-batch-requests", "64"), seconds, clients);
+        double[] bound = rawBound(seconds);
+        System.out.printf(Locale.ROOT, "batching: %d clients, %.0f req/s batched / %.0f req/s unbatched = %.2f "
+                + "(target >= 2.0)%n", clients, on, off, on / off);
+        System.out.printf(Locale.ROOT, "raw ORT bound: %.0f sentences/s at batch 32 / %.0f at batch 1 = %.2f; "
+                + "server gain / bound = %.2f%n", bound[1], bound[0], bound[1] / bound[0],
+                          (on / off) / (bound[1] / bound[0]));
+    }
+
+    private static double throughput(List<String> flags, int seconds, int clients) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--port", "0", "--admin-port", "0", "--log-level", "warning",
+                                                    "--max-concurrent-requests", "4096"));
+        args.addAll(flags);
+        try (MeshinferServer server = MeshinferServer.start(ConfigLoader.load(args, Map.of()))) {
+            run(server.port(), clients, Math.max(2, seconds / 3));
+            long count = run(server.port(), clients, seconds);
+            return count / (double) seconds;
+        }
+    }
+
+    /** {@code clients} connections, each sending one sentence after another, for {@code seconds}. */
+    private static long run(int port, int clients, int seconds) throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong done = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            int id = c;
+            threads.add(Thread.ofVirtual().start(() -> {
+                try (RawHttpClient client = new RawHttpClient(port)) {
+                    int i = id;
+                    while (!stop.get()) {
+                        String text = SENTENCES.get(i++ % SENTENCES.size());
+                        if (client.exchange(RawHttpClient.post("/embed", "{\"inputs\": \"" + text + "\"}")) == 200) {
+                            done.incrementAndGet();
+                        } else {
+                            failed.incrementAndGet();
+                        }
+                    }
+                } catch (IOException e) {
+                    failed.incrementAndGet();
+                }
+            }));
+        }
+        Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+        long count = done.get();
+        stop.set(true);
+        for (Thread t : threads) {
+            t.join(TimeUnit.SECONDS.toMillis(30));
+        }
+        if (failed.get() > 0) {
+            System.out.println("  (" + failed.get() + " failed requests)");
+        }
+        return count;
+    }
+
+    /** Sentences per second straight through the graph at batch 1 and at batch 32. */
+    private static double[] rawBound(int seconds) throws Exception {
+        try (MeshinferServer server = MeshinferServer.start(ConfigLoader.load(
+                List.of("--port", "0", "--admin-port", "0", "--log-level", "warning"), Map.of()))) {
+            Model model = server.models().defaultModel();
+            List<Encoding> encodings = SENTENCES.stream()
+                    .map(s -> model.tokenizer().encode(s, false, TruncationDirection.RIGHT)).toList();
+            InputBuffers buffers = new InputBuffers(model.description().maxLength() * 32);
+            double[] rates = new double[2];
+            int[] sizes = {1, 32};
+            for (int k = 0; k < 2; k++) {
+                int size = sizes[k];
+                int longest = encodings.stream().mapToInt(Encoding::length).max().orElseThrow();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(3, seconds / 2));
+                long sentences = 0;
+                long start = System.nanoTime();
+                while (System.nanoTime() < deadline) {
+                    int length = size == 1 ? encodings.get((int) (sentences % encodings.size())).length() : longest;
+                    buffers.reset(size, length);
+                    for (int row = 0; row < size; row++) {
+                        Encoding e = size == 1 ? encodings.get((int) (sentences % encodings.size()))
+                                : encodings.get(row % encodings.size());
+                        buffers.putRow(row, e.ids(), e.typeIds());
+                    }
+                    model.session().run(buffers, model.description().inputs(), model.description().output());
+                    sentences += size;
+                }
+                rates[k] = sentences / ((System.nanoTime() - start) / 1e9);
+            }
+            return rates;
+        }
+    }
+
+    /** Start-to-ready of the packaged server, and its RSS against a bare session's. */
+    static void startupAndMemory(Path jar) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> jvm = List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC");
+        int port = 18080;
+        int admin = 19090;
+        List<String> serve = new ArrayList<>(jvm);
+        serve.addAll(List.of("-jar", jar.toString(), "serve", "--port", Integer.toString(port), "--admin-port",
+                             Integer.toString(admin), "--log-level", "warning"));
+        long start = System.nanoTime();
+        Process server = new ProcessBuilder(serve).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            long readyNanos = -1;
+            while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(60)) {
+                try {
+                    HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin
+                                                                                       + "/ready")).build(),
+                                                     HttpResponse.BodyHandlers.discarding());
+                    if (r.statusCode() == 200) {
+                        readyNanos = System.nanoTime() - start;
+                        break;
+                    }
+                } catch (IOException notYet) {
+                    Thread.sleep(20);
+                }
+            }
+            try (RawHttpClient client = new RawHttpClient(port)) {
+                for (int i = 0; i < 200; i++) {
+                    client.exchange(RawHttpClient.post("/embed", "{\"inputs\": \"" + SENTENCES.get(i % 8) + "\"}"));
+                }
+            }
+            long serverRss = rssKb(server.pid());
+            long bareRss = bareSessionRss(jvm);
+            System.out.printf(Locale.ROOT, "start to ready (model cached): %.2f s (target <= 3 s)%n",
+                              readyNanos / 1e9);
+            System.out.printf(Locale.ROOT, "RSS: server %d MiB / bare ORT session %d MiB = %.2f (target <= 1.5)%n",
+                              serverRss / 1024, bareRss / 1024, serverRss / (double) bareRss);
+        } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static long bareSessionRss(List<String> jvm) throws Exception {
+        Path model = BuiltinModels.directory(BuiltinModels.DEFAULT, defaultCache()).resolve("model.onnx");
+        List<String> command = new ArrayList<>(jvm);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), BareSession.class.getName(),
+                               model.toString()));
+        Process bare = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(bare.getInputStream()))) {
+            String line;
+            while ((line = out.readLine()) != null && !line.startsWith("ready")) {
+                // skip start-up logging
+            }
+            return rssKb(bare.pid());
+        } finally {
+            bare.destroy();
+            bare.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Path defaultCache() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        return (xdg != null ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache")).resolve("meshinfer");
+    }
+
+    private static long rssKb(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IOException("no VmRSS for process " + pid);
+    }
+
+    private static int intArg(String[] args, String name, int fallback) {
+        return Integer.parseInt(stringArg(args, name, Integer.toString(fallback)));
+    }
+
+    private static String stringArg(String[] args, String name, String fallback) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
+    }
+}

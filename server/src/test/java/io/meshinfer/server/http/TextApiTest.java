@@ -1,0 +1,103 @@
+package io.meshinfer.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.meshinfer.server.TestServer;
+import io.meshinfer.server.TestServer.Reply;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Tokenize, decode, similarity, embed_all and TEI's compat route on the built-in model. */
+class TextApiTest {
+    static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void tokenizeReportsIdsTextSpecialFlagsAndCodePointOffsets() {
+        Reply reply = server.post("/tokenize", "{\"inputs\": \"héllo 😀 world\"}");
+        assertEquals(200, reply.status(), reply.body());
+        JsonNode tokens = reply.json().get(0);
+        assertEquals("[CLS]", tokens.get(0).get("text").asText());
+        assertTrue(tokens.get(0).get("special").asBoolean());
+        JsonNode world = tokens.get(tokens.size() - 2);
+        assertEquals("world", world.get("text").asText());
+        assertEquals(8, world.get("start").asInt());
+        assertEquals(13, world.get("stop").asInt());
+        assertEquals(2088, world.get("id").asInt());
+    }
+
+    @Test
+    void tokenizeWithoutSpecialTokensAndInBatches() {
+        Reply reply = server.post("/tokenize", "{\"inputs\": [\"a b\", \"c\"], \"add_special_tokens\": false}");
+        assertEquals(2, reply.json().size());
+        assertEquals(2, reply.json().get(0).size());
+        assertFalse(reply.json().get(0).get(0).get("special").asBoolean());
+    }
+
+    @Test
+    void decodeTurnsIdsBackIntoText() {
+        Reply one = server.post("/decode", "{\"ids\": [101, 7592, 2088, 102]}");
+        assertEquals("hello world", one.json().get(0).asText());
+        Reply keep = server.post("/decode", "{\"ids\": [[101, 7592, 102]], \"skip_special_tokens\": false}");
+        assertEquals("[CLS] hello [SEP]", keep.json().get(0).asText());
+    }
+
+    @Test
+    void similarityRanksTheCloserSentenceHigher() {
+        Reply reply = server.post("/similarity", "{\"inputs\": {\"source_sentence\": \"a cat sits on the mat\", "
+                + "\"sentences\": [\"a kitten rests on a rug\", \"stock markets fell sharply\"]}}");
+        assertEquals(200, reply.status(), reply.body());
+        assertTrue(reply.json().get(0).asDouble() > reply.json().get(1).asDouble(), reply.body());
+    }
+
+    @Test
+    void embedAllGivesOneVectorPerTokenSpecialTokensIncluded() {
+        Reply reply = server.post("/embed_all", "{\"inputs\": [\"hello world\"]}");
+        assertEquals(200, reply.status(), reply.body());
+        assertEquals(4, reply.json().get(0).size());
+        assertEquals(384, reply.json().get(0).get(0).size());
+    }
+
+    @Test
+    void tokenIdInputsAreEmbeddedAsGiven() {
+        Reply ids = server.post("/embed", "{\"inputs\": [101, 7592, 102]}");
+        Reply text = server.post("/embed", "{\"inputs\": \"hello\"}");
+        assertEquals(200, ids.status(), ids.body());
+        assertEquals(text.json(), ids.json());
+    }
+
+    @Test
+    void theRootRouteAnswersWithTheModelsOwnTaskAndAcceptsParameters() {
+        Reply embed = server.post("/", "{\"inputs\": \"hello\", \"parameters\": {\"normalize\": true}}");
+        assertEquals(200, embed.status(), embed.body());
+        assertEquals(server.post("/embed", "{\"inputs\": \"hello\"}").json(), embed.json());
+        Reply similarity = server.post("/", "{\"inputs\": {\"source_sentence\": \"a\", \"sentences\": [\"a\"]}}");
+        assertEquals(1.0, similarity.json().get(0).asDouble(), 1e-5);
+        Reply raw = server.post("/", "{\"inputs\": \"hello\", \"parameters\": {\"normalize\": false}}");
+        assertTrue(Math.abs(EmbeddingApiTest.norm(raw.json().get(0)) - 1) > 1e-3);
+    }
+
+    @Test
+    void leftTruncationKeepsTheEndOfTheText() {
+        String text = "alpha ".repeat(300) + "omega";
+        Reply right = server.post("/embed", "{\"inputs\": \"" + text + "\", \"truncate\": true}");
+        Reply left = server.post("/embed", "{\"inputs\": \"" + text + "\", \"truncate\": true, "
+                + "\"truncation_direction\": \"Left\"}");
+        assertEquals(200, left.status(), left.body());
+        assertFalse(right.json().equals(left.json()));
+    }
+}
