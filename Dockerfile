@@ -37,5 +37,6 @@ WORKDIR /opt/meshinfer
 EXPOSE 8080 9090
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s CMD ["bash", "-c", \
     "exec 3<>/dev/tcp/127.0.0.1/9090 && printf 'GET /ready HTTP/1.1\\r\\nHost: probe\\r\\nConnection: close\\r\\n\\r\\n' >&3 && head -n1 <&3 | grep -q ' 200 '"]
-ENTRYPOINT ["java", "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-jar", "/opt/meshinfer/meshinfer.jar"]
+ENTRYPOINT ["java", "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xms32m", "-XX:MinHeapFreeRatio=10", \
+            "-XX:MaxHeapFreeRatio=20", "-jar", "/opt/meshinfer/meshinfer.jar"]
 CMD ["serve"]

@@ -174,7 +174,9 @@ public final class LoadHarness {
     /** Start-to-ready of the packaged server, and its RSS against a bare session's. */
     static void startupAndMemory(Path jar) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> jvm = List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC");
+        // The launcher's JVM options, for both processes.
+        List<String> jvm = List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xms32m",
+                                   "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20");
         int port = 18080;
         int admin = 19090;
         List<String> serve = new ArrayList<>(jvm);
