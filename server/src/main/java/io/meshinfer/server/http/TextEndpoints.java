@@ -180,7 +180,7 @@ public final class TextEndpoints {
         };
         TextTokenizer tokenizer = call.model().tokenizer();
         var found = TokenClassificationHead.entities(output, encoding, call.model().description().labels(),
-                                                     aggregation, ids -> tokenizer.decode(ids, true));
+                                                     aggregation, ids -> tokenizer.decode(ids, false));
         List<Map<String, Object>> answer = new ArrayList<>(found.size());
         for (var entity : found) {
             Map<String, Object> item = new LinkedHashMap<>();

@@ -1,0 +1,48 @@
+package io.meshinfer.models.parity;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import io.meshinfer.models.Model;
+import io.meshinfer.models.ModelDescription;
+import io.meshinfer.models.ModelOutput;
+import io.meshinfer.models.TestModels;
+import io.meshinfer.models.heads.EmbeddingHead;
+import io.meshinfer.tokenizers.Encoding;
+import io.meshinfer.tokenizers.TruncationDirection;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The built-in models' embeddings against sentence-transformers' own, text by text. */
+class EmbeddingParityTest {
+    @ParameterizedTest
+    @CsvSource({"all-MiniLM-L6-v2, all-minilm-l6-v2", "bge-small-en-v1.5, bge-small-en-v1.5"})
+    void everyReferenceVectorIsMatched(String builtin, String fixture) throws Exception {
+        JsonNode reference = Fixtures.read(fixture);
+        List<JsonNode> cases = Fixtures.cases(fixture);
+        assertTrue(cases.size() >= 25, "at least 25 reference texts");
+        try (Model model = TestModels.load("builtin:" + builtin)) {
+            ModelDescription d = model.description();
+            assertEquals(reference.get("max_seq_length").asInt(), d.maxLength());
+            assertEquals(reference.get("pooling").asText(), d.pooling().label());
+            double worst = 1;
+            for (JsonNode c : cases) {
+                String text = c.get("text").asText();
+                Encoding e = model.tokenizer().encode(text, true, TruncationDirection.RIGHT);
+                assertArrayEquals(Fixtures.longs(c.get("input_ids")), e.ids(), "token ids of " + text);
+                ModelOutput out = model.submit(e, () -> false).get(60, TimeUnit.SECONDS);
+                float[] vector = EmbeddingHead.pool(out, d.pooling(), 0, d.normalize());
+                double cosine = Fixtures.cosine(Fixtures.floats(c.get("embedding")), vector);
+                worst = Math.min(worst, cosine);
+                assertTrue(cosine >= 0.9999, "cosine " + cosine + " for " + text);
+            }
+            System.out.printf("%s: %d texts, worst cosine %.7f%n", builtin, cases.size(), worst);
+        }
+    }
+}

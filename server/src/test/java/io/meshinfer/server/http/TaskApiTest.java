@@ -1,0 +1,159 @@
+package io.meshinfer.server.http;
+
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.meshinfer.server.TestServer;
+import io.meshinfer.server.TestServer.Reply;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** /predict, /rerank and the compat route on the tiny classifier, reranker and NER fixtures, over HTTP. */
+class TaskApiTest {
+    static TestServer server;
+    static final Path MODELS = Path.of(System.getProperty("meshinfer.testdata"), "models");
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start("--model", "cls=" + MODELS.resolve("tiny-classifier"),
+                                  "--model", "ml=" + MODELS.resolve("tiny-multilabel"),
+                                  "--model", "rr=" + MODELS.resolve("tiny-reranker"),
+                                  "--model", "ner=" + MODELS.resolve("tiny-ner"));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void predictGivesEveryLabelBestFirstAsThePipelineDoes() throws Exception {
+        JsonNode expected = parity("tiny-classifier").get("cases").get(0);
+        Reply reply = server.post("/models/cls/predict", "{\"inputs\": " + quote(expected.get("text").asText()) + "}");
+        assertEquals(200, reply.status(), reply.body());
+        assertEquals(3, reply.json().size());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(expected.at("/pipeline/" + i + "/label").asText(), reply.json().get(i).get("label").asText());
+            assertEquals(expected.at("/pipeline/" + i + "/score").asDouble(),
+                         reply.json().get(i).get("score").asDouble(), 1e-4);
+        }
+    }
+
+    @Test
+    void aTwoStringArrayIsOnePairAndAnArrayOfArraysIsABatch() {
+        Reply pair = server.post("/models/cls/predict", "{\"inputs\": [\"The food was great.\", \"I liked it.\"]}");
+        assertEquals(3, pair.json().size());
+        assertTrue(pair.json().get(0).has("label"));
+        Reply batch = server.post("/models/cls/predict", "{\"inputs\": [[\"a\", \"b\"], \"c\"]}");
+        assertEquals(2, batch.json().size());
+        assertEquals(3, batch.json().get(1).size());
+        Reply singles = server.post("/models/cls/predict", "{\"inputs\": [\"a\", \"b\", \"c\"]}");
+        assertEquals(3, singles.json().size());
+    }
+
+    @Test
+    void rawScoresAreTheLogits() throws Exception {
+        JsonNode expected = parity("tiny-classifier").get("cases").get(0);
+        Reply reply = server.post("/models/cls/predict", "{\"inputs\": " + quote(expected.get("text").asText())
+                + ", \"raw_scores\": true}");
+        assertEquals(expected.at("/logits/0").asDouble(), score(reply.json(), "negative"), 1e-4);
+    }
+
+    @Test
+    void multiLabelScoresAreIndependentSigmoids() throws Exception {
+        JsonNode expected = parity("tiny-multilabel").get("cases").get(0);
+        Reply reply = server.post("/models/ml/predict", "{\"inputs\": " + quote(expected.get("text").asText()) + "}");
+        assertEquals(expected.at("/scores/tech").asDouble(), score(reply.json(), "tech"), 1e-4);
+        assertEquals(expected.at("/scores/sports").asDouble(), score(reply.json(), "sports"), 1e-4);
+    }
+
+    @Test
+    void rerankSortsByScoreAndCanReturnText() throws Exception {
+        JsonNode fixture = parity("tiny-reranker");
+        StringBuilder texts = new StringBuilder();
+        for (JsonNode c : fixture.get("cases")) {
+            texts.append(texts.isEmpty() ? "" : ",").append(quote(c.get("text").asText()));
+        }
+        Reply reply = server.post("/models/rr/rerank", "{\"query\": " + quote(fixture.get("query").asText())
+                + ", \"texts\": [" + texts + "], \"return_text\": true}");
+        assertEquals(200, reply.status(), reply.body());
+        assertEquals(fixture.get("cases").size(), reply.json().size());
+        double previous = Double.MAX_VALUE;
+        for (JsonNode rank : reply.json()) {
+            double score = rank.get("score").asDouble();
+            assertTrue(score <= previous, reply.body());
+            previous = score;
+            JsonNode c = fixture.get("cases").get(rank.get("index").asInt());
+            assertEquals(c.get("score").asDouble(), score, 1e-4);
+            assertEquals(c.get("text").asText(), rank.get("text").asText());
+        }
+        Reply raw = server.post("/models/rr/rerank", "{\"query\": \"q\", \"texts\": [\"t\"], \"raw_scores\": true}");
+        assertTrue(raw.json().get(0).has("score") && !raw.json().get(0).has("text"));
+    }
+
+    @Test
+    void tokenClassifiersAnswerWithAggregatedEntities() throws Exception {
+        JsonNode c = parity("tiny-ner").get("cases").get(0);
+        Reply reply = server.post("/models/ner/predict", "{\"inputs\": " + quote(c.get("text").asText()) + "}");
+        assertEquals(200, reply.status(), reply.body());
+        assertEquals(c.get("simple").size(), reply.json().size());
+        JsonNode first = reply.json().get(0);
+        assertEquals(c.at("/simple/0/entity_group").asText(), first.get("entity_group").asText());
+        assertEquals(c.at("/simple/0/start").asInt(), first.get("start").asInt());
+        assertEquals(c.at("/simple/0/word").asText(), first.get("word").asText());
+        Reply none = server.post("/models/ner/predict", "{\"inputs\": " + quote(c.get("text").asText())
+                + ", \"aggregation_strategy\": \"none\"}");
+        assertEquals(c.get("none").size(), none.json().size());
+        assertEquals(c.at("/none/0/index").asInt(), none.json().get(0).get("index").asInt());
+    }
+
+    @Test
+    void infoDescribesClassifierLabels() {
+        JsonNode info = server.get("/models/cls/info").json();
+        assertEquals("positive", info.at("/model_type/classifier/id2label/2").asText());
+        assertEquals(0, info.at("/model_type/classifier/label2id/negative").asInt());
+        assertTrue(server.get("/models/rr/info").json().at("/model_type").has("reranker"));
+        assertTrue(server.get("/models/ner/info").json().at("/model_type").has("token_classifier"));
+    }
+
+    @Test
+    void theRootRouteDispatchesByTask() {
+        Reply classify = server.post("/models/cls/", "{\"inputs\": \"great\", \"parameters\": {\"top_k\": 3}}");
+        assertEquals(200, classify.status(), classify.body());
+        assertEquals(3, classify.json().size());
+        Reply rerank = server.post("/models/rr/", "{\"query\": \"q\", \"texts\": [\"a\", \"b\"]}");
+        assertEquals(2, rerank.json().size());
+    }
+
+    @Test
+    void embeddingRoutesRefuseClassifiers() {
+        Reply reply = server.post("/models/cls/embed", "{\"inputs\": \"a\"}");
+        assertEquals(422, reply.status());
+        assertTrue(reply.json().get("error").asText().contains("not an embedding model"), reply.body());
+        assertEquals(422, server.post("/models/cls/rerank", "{\"query\": \"q\", \"texts\": [\"a\"]}").status());
+    }
+
+    private static double score(JsonNode labels, String label) {
+        for (JsonNode l : labels) {
+            if (l.get("label").asText().equals(label)) {
+                return l.get("score").asDouble();
+            }
+        }
+        throw new AssertionError("no label " + label + " in " + labels);
+    }
+
+    private static JsonNode parity(String name) throws Exception {
+        return new ObjectMapper().readTree(Path.of(System.getProperty("meshinfer.testdata"), "parity", name + ".json")
+                                                   .toFile());
+    }
+
+    private static String quote(String s) throws Exception {
+        return new ObjectMapper().writeValueAsString(s);
+    }
+}
