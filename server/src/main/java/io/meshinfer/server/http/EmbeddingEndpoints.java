@@ -29,7 +29,7 @@ public final class EmbeddingEndpoints {
     public Object embed(Call call) {
         JsonBody body = call.body();
         List<Inputs.Input> inputs = Inputs.parse(body.required("inputs"), "inputs", maxClientBatchSize);
-        return vectors(call, inputs, body.bool("normalize"), body.positiveInt("dimensions").orElse(0));
+        return new Vectors(vectors(call, inputs, body.bool("normalize"), body.positiveInt("dimensions").orElse(0)));
     }
 
     /** TEI {@code /embed_all}: every token's vector, special tokens included. */
