@@ -24,13 +24,17 @@ public final class MeshinferServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(MeshinferServer.class.getName());
     private static final String ADMIN = "admin";
 
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
     private final Models models;
     private final WebServer webServer;
+    private final Exchange exchange;
     private volatile boolean ready;
 
-    private MeshinferServer(Models models, WebServer webServer) {
+    private MeshinferServer(Models models, WebServer webServer, Exchange exchange) {
         this.models = models;
         this.webServer = webServer;
+        this.exchange = exchange;
     }
 
     /** Loads the models and starts both listeners. */
@@ -60,7 +64,7 @@ public final class MeshinferServer implements AutoCloseable {
                             .routing(admin))
                     .build()
                     .start();
-            self[0] = new MeshinferServer(models, webServer);
+            self[0] = new MeshinferServer(models, webServer, exchange);
             self[0].ready = true;
             LOG.info("meshinfer " + Version.VERSION + " serving on http://" + config.host() + ":" + webServer.port()
                              + " (admin on http://" + config.adminHost() + ":" + webServer.port(ADMIN) + ")");
@@ -85,9 +89,20 @@ public final class MeshinferServer implements AutoCloseable {
         return models;
     }
 
+    /**
+     * Drains and stops: readiness turns false first (so load balancers stop sending), requests in flight finish
+     * (up to 30 s), then the listeners close and the models unload.
+     */
     @Override
     public void close() {
         ready = false;
+        try {
+            if (!exchange.awaitIdle(DRAIN_TIMEOUT)) {
+                LOG.warning("requests still in flight after " + DRAIN_TIMEOUT.toSeconds() + " s; stopping anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         webServer.stop();
         models.close();
     }

@@ -84,12 +84,13 @@ public final class Batcher implements AutoCloseable {
      *
      * @param encoding  the tokens, at most the model's maximum length
      * @param abandoned tells whether the caller has gone away; such an input is dropped before inference
-     * @return the graph's output for this input; fails with {@link InferenceException} when the graph fails
+     * @return the graph's output for this input; fails with {@link InferenceException} when the graph fails or the
+     *         caller went away, with {@link ShutdownException} when the model is closing
      */
     public CompletableFuture<ModelOutput> submit(Encoding encoding, BooleanSupplier abandoned) {
         CompletableFuture<ModelOutput> result = new CompletableFuture<>();
         if (closed) {
-            result.completeExceptionally(new InferenceException("model " + model.name() + " is shutting down"));
+            result.completeExceptionally(new ShutdownException(model.name()));
             return result;
         }
         queue.add(new Job(encoding, result, System.nanoTime(), abandoned));
@@ -113,7 +114,7 @@ public final class Batcher implements AutoCloseable {
         }
         Job job;
         while ((job = queue.poll()) != null) {
-            job.result.completeExceptionally(new InferenceException("model " + model.name() + " is shutting down"));
+            job.result.completeExceptionally(new ShutdownException(model.name()));
         }
     }
 
@@ -132,8 +133,7 @@ public final class Batcher implements AutoCloseable {
                 run(batch);
             } catch (InterruptedException e) {
                 if (carried != null) {
-                    carried.result.completeExceptionally(new InferenceException("model " + model.name()
-                                                                                        + " is shutting down"));
+                    carried.result.completeExceptionally(new ShutdownException(model.name()));
                 }
                 return;
             } catch (RuntimeException | Error e) {

@@ -2,10 +2,12 @@ package io.meshinfer.server.http;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -40,6 +42,7 @@ public final class Exchange {
     private final Inference inference;
     private final ServerMetrics metrics;
     private final long payloadLimit;
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     public Exchange(Inference inference, ServerMetrics metrics, long payloadLimit) {
         this.inference = inference;
@@ -58,6 +61,7 @@ public final class Exchange {
     public Handler post(String route, Style style, String modelField, Endpoint endpoint) {
         return (req, res) -> {
             Timings timings = new Timings();
+            inFlight.incrementAndGet();
             try {
                 JsonBody body = JsonBody.parse(readBody(req));
                 Optional<String> name = req.path().pathParameters().first("name").asOptional();
@@ -82,8 +86,26 @@ public final class Exchange {
                 fail(req, res, route, style, new ApiException(Status.INTERNAL_SERVER_ERROR_500, ErrorType.BACKEND,
                                                                "internal error: " + e.getClass().getSimpleName()),
                      timings);
+            } finally {
+                inFlight.decrementAndGet();
             }
         };
+    }
+
+    /**
+     * Waits until no POST request is being served, or the timeout passes; used to drain before shutdown.
+     *
+     * @return whether the server went idle in time
+     */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (inFlight.get() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
     }
 
     /** A handler that answers every request with the given error (unknown routes, wrong methods). */

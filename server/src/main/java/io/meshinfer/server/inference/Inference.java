@@ -15,6 +15,7 @@ import io.meshinfer.models.Model;
 import io.meshinfer.models.ModelOutput;
 import io.meshinfer.models.Models;
 import io.meshinfer.models.batch.InferenceException;
+import io.meshinfer.models.batch.ShutdownException;
 import io.meshinfer.server.http.ApiException;
 import io.meshinfer.server.http.ErrorType;
 import io.meshinfer.server.http.Inputs;
@@ -123,7 +124,7 @@ public final class Inference {
      *
      * @param abandoned set here when the waiting thread is interrupted, so the batcher drops this request's
      *                  inputs that have not run yet
-     * @throws ApiException 424 when inference fails
+     * @throws ApiException 424 when inference fails, 503 when the model is shutting down
      */
     public List<ModelOutput> run(Model model, List<Encoding> encodings, AtomicBoolean abandoned, Timings timings) {
         List<CompletableFuture<ModelOutput>> futures = new ArrayList<>(encodings.size());
@@ -138,6 +139,9 @@ public final class Inference {
                 outputs.add(output);
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
+                if (cause instanceof ShutdownException) {
+                    throw new ApiException(Status.SERVICE_UNAVAILABLE_503, ErrorType.UNHEALTHY, cause.getMessage());
+                }
                 String message = cause instanceof InferenceException ? cause.getMessage()
                         : "inference failed: " + cause;
                 throw new ApiException(Status.FAILED_DEPENDENCY_424, ErrorType.BACKEND, message);
