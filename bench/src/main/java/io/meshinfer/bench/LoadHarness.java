@@ -55,6 +55,7 @@ public final class LoadHarness {
         if (!jmh.isEmpty() && Files.isRegularFile(Path.of(jmh))) {
             overhead(Path.of(jmh));
         }
+        interleavedOverhead(intArg(args, "--samples", 2000));
         batching(seconds, clients);
         if (Files.isRegularFile(Path.of(jar))) {
             startupAndMemory(Path.of(jar));
@@ -78,6 +79,46 @@ public final class LoadHarness {
         }
         System.out.printf(Locale.ROOT, "overhead: p50 over HTTP %.1f us / p50 in-process tokenize+run %.1f us = "
                 + "%.3f (target <= 1.10)%n", http, local, http / local);
+    }
+
+    /**
+     * The same ratio as the JMH bench, but with the two measurements alternating request by request, so that the
+     * machine's drift (other load, frequency, thermal) falls on both equally.
+     */
+    static void interleavedOverhead(int samples) throws Exception {
+        try (MeshinferServer server = MeshinferServer.start(ConfigLoader.load(
+                List.of("--port", "0", "--admin-port", "0", "--log-level", "warning"), Map.of()));
+             RawHttpClient client = new RawHttpClient(server.port())) {
+            Model model = server.models().defaultModel();
+            InputBuffers buffers = new InputBuffers(model.description().maxLength());
+            String sentence = EmbedOverheadBench.SENTENCE;
+            byte[] request = RawHttpClient.post("/embed", "{\"inputs\": \"" + sentence + "\"}");
+            int warmup = samples / 2;
+            long[] local = new long[samples];
+            long[] http = new long[samples];
+            for (int i = -warmup; i < samples; i++) {
+                long start = System.nanoTime();
+                Encoding e = model.tokenizer().encode(sentence, false, TruncationDirection.RIGHT);
+                buffers.reset(1, e.length());
+                buffers.putRow(0, e.ids(), e.typeIds());
+                model.session().run(buffers, model.description().inputs(), model.description().output());
+                long middle = System.nanoTime();
+                if (client.exchange(request) != 200) {
+                    throw new IllegalStateException("embed failed");
+                }
+                long end = System.nanoTime();
+                if (i >= 0) {
+                    local[i] = middle - start;
+                    http[i] = end - middle;
+                }
+            }
+            java.util.Arrays.sort(local);
+            java.util.Arrays.sort(http);
+            double p50Local = local[samples / 2] / 1e3;
+            double p50Http = http[samples / 2] / 1e3;
+            System.out.printf(Locale.ROOT, "overhead, interleaved (%d pairs): p50 over HTTP %.1f us / p50 in-process "
+                    + "%.1f us = %.3f (target <= 1.10)%n", samples, p50Http, p50Local, p50Http / p50Local);
+        }
     }
 
     static void batching(int seconds, int clients) throws Exception {
