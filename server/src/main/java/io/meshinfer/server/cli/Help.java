@@ -16,6 +16,7 @@ public final class Help {
                   meshinfer serve [flags]   serve models (with no flags: the built-in all-MiniLM-L6-v2)
                   meshinfer test            run the whole test suite (launcher only)
                   meshinfer build [--gpu]   build without running (--gpu: the CUDA variant)
+                  meshinfer bench           run the benchmarks and print the numbers (launcher only)
                   meshinfer version         print the version
                   meshinfer --help          this text; 'meshinfer serve --help' lists every flag
 

@@ -95,7 +95,7 @@ public final class PrometheusRegistry {
         if (v == Math.rint(v) && !Double.isInfinite(v) && Math.abs(v) < 1e15) {
             return Long.toString((long) v);
         }
-        return Double.toString(v);
+        return Double.isFinite(v) ? java.math.BigDecimal.valueOf(v).toPlainString() : Double.toString(v);
     }
 
     private record CounterFamily(String help, Map<String, AtomicLong> values) implements Family {
