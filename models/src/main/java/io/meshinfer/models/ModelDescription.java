@@ -2,6 +2,7 @@ package io.meshinfer.models;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,6 +24,8 @@ import java.util.Optional;
  * @param output         the graph output read for the task
  * @param tokenLevel     whether {@code output} has one row per token ({@code [batch, tokens, width]})
  * @param width          the size of the output's last dimension (hidden size or number of labels)
+ * @param prompts        sentence-transformers prompts: name to the prefix put before a text
+ * @param defaultPrompt  the prompt used when a request names none
  * @param warnings       what discovery had to guess, to be logged once at start
  */
 public record ModelDescription(String name,
@@ -41,12 +44,33 @@ public record ModelDescription(String name,
                                String output,
                                boolean tokenLevel,
                                int width,
+                               Map<String, String> prompts,
+                               Optional<String> defaultPrompt,
                                List<String> warnings) {
 
     public ModelDescription {
         labels = List.copyOf(labels);
         inputs = List.copyOf(inputs);
+        prompts = Map.copyOf(prompts);
         warnings = List.copyOf(warnings);
+    }
+
+    /**
+     * The prefix to put before each text: the named prompt, else the model's default one, else nothing.
+     *
+     * @throws IllegalArgumentException naming the known prompts when {@code name} is not one of them
+     */
+    public String promptPrefix(Optional<String> name) {
+        Optional<String> wanted = name.or(() -> defaultPrompt);
+        if (wanted.isEmpty()) {
+            return "";
+        }
+        String prefix = prompts.get(wanted.get());
+        if (prefix == null) {
+            throw new IllegalArgumentException("model " + this.name + " has no prompt named '" + wanted.get()
+                                                       + "'; prompts: " + new java.util.TreeSet<>(prompts.keySet()));
+        }
+        return prefix;
     }
 
     /** Whether the graph takes {@code token_type_ids}. */

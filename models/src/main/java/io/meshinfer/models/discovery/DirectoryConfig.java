@@ -1,6 +1,7 @@
 package io.meshinfer.models.discovery;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.meshinfer.models.Pooling;
@@ -20,6 +21,8 @@ import io.meshinfer.models.Pooling;
  * @param sentenceTransformers whether {@code modules.json} exists
  * @param pooling              the mode of the Pooling module {@code modules.json} points to
  * @param normalizeModule      whether {@code modules.json} lists a Normalize module
+ * @param prompts              {@code config_sentence_transformers.json} {@code prompts}: name to prefix
+ * @param defaultPromptName    {@code config_sentence_transformers.json} {@code default_prompt_name}
  */
 public record DirectoryConfig(List<String> architectures,
                               String modelType,
@@ -31,9 +34,12 @@ public record DirectoryConfig(List<String> architectures,
                               Optional<Integer> sentenceMaxLength,
                               boolean sentenceTransformers,
                               Optional<Pooling> pooling,
-                              boolean normalizeModule) {
+                              boolean normalizeModule,
+                              Map<String, String> prompts,
+                              Optional<String> defaultPromptName) {
     public DirectoryConfig {
         architectures = List.copyOf(architectures);
         labels = List.copyOf(labels);
+        prompts = Map.copyOf(prompts);
     }
 }

@@ -35,6 +35,7 @@ public final class DirectoryConfigReader {
         Optional<JsonNode> tokenizerConfig = readJson(dir.resolve("tokenizer_config.json"));
         Optional<JsonNode> sentenceConfig = readJson(dir.resolve("sentence_bert_config.json"));
         Optional<JsonNode> modules = readJson(dir.resolve("modules.json"));
+        Optional<JsonNode> sentenceTransformers = readJson(dir.resolve("config_sentence_transformers.json"));
 
         List<String> architectures = new ArrayList<>();
         config.path("architectures").forEach(a -> architectures.add(a.asText()));
@@ -65,7 +66,16 @@ public final class DirectoryConfigReader {
                                    sentenceConfig.flatMap(c -> positiveInt(c, "max_seq_length")),
                                    modules.isPresent(),
                                    pooling,
-                                   normalize);
+                                   normalize,
+                                   sentenceTransformers.map(DirectoryConfigReader::prompts).orElse(Map.of()),
+                                   sentenceTransformers.map(c -> c.path("default_prompt_name"))
+                                           .filter(JsonNode::isTextual).map(JsonNode::asText));
+    }
+
+    private static Map<String, String> prompts(JsonNode config) {
+        Map<String, String> prompts = new TreeMap<>();
+        config.path("prompts").properties().forEach(e -> prompts.put(e.getKey(), e.getValue().asText()));
+        return prompts;
     }
 
     private static Pooling poolingMode(JsonNode config) {

@@ -76,9 +76,15 @@ public final class Discovery {
         }
 
         List<String> labels = task == ModelTask.EMBEDDING ? List.of() : labels(config, width, warnings);
+        Optional<String> defaultPrompt = config.defaultPromptName();
+        if (defaultPrompt.isPresent() && !config.prompts().containsKey(defaultPrompt.get())) {
+            warnings.add("default_prompt_name '" + defaultPrompt.get() + "' is not among the prompts; ignoring it");
+            defaultPrompt = Optional.empty();
+        }
         return new ModelDescription(name, dir, onnxFile, dir.resolve("tokenizer.json"), task, pooling, normalize,
                                     maxLength(config, warnings), labels, config.multiLabel(), config.vocabSize(),
-                                    config.modelType(), inputs, output, tokenLevel, width, warnings);
+                                    config.modelType(), inputs, output, tokenLevel, width, config.prompts(),
+                                    defaultPrompt, warnings);
     }
 
     /** Maximum input length: sentence-transformers' setting, else the tokenizer's, else the position table's. */

@@ -3,6 +3,7 @@ package io.meshinfer.models.discovery;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -156,7 +157,7 @@ class DiscoveryTest {
     void maxLengthPrecedence(LengthCase c) {
         DirectoryConfig config = new DirectoryConfig(List.of(), "bert", List.of(), false, c.positions(),
                                                      Optional.empty(), c.tokenizer(), c.sentence(), false,
-                                                     Optional.empty(), false);
+                                                     Optional.empty(), false, Map.of(), Optional.empty());
         assertEquals(c.expected(), Discovery.maxLength(config, new ArrayList<>()));
     }
 
@@ -165,7 +166,7 @@ class DiscoveryTest {
         DirectoryConfig config = new DirectoryConfig(List.of("BertForSequenceClassification"), "bert",
                                                      List.of("a", "b", "c"), true, Optional.of(512),
                                                      Optional.of(30522), Optional.empty(), Optional.empty(), false,
-                                                     Optional.empty(), false);
+                                                     Optional.empty(), false, Map.of(), Optional.empty());
         GraphSignature graph = new GraphSignature(List.of(IDS, MASK), List.of(
                 new TensorSpec("logits", "FLOAT", List.of(-1L, 3L))));
         ModelDescription d = Discovery.describe("m", DIR, DIR.resolve("model.onnx"), config, graph,
@@ -186,6 +187,35 @@ class DiscoveryTest {
         assertEquals(List.of("LABEL_0", "LABEL_1"), d.labels());
     }
 
+    @Test
+    void promptsComeFromTheSentenceTransformersConfigWithTheirDefault() {
+        DirectoryConfig config = new DirectoryConfig(List.of("BertModel"), "bert", List.of(), false, Optional.of(512),
+                                                     Optional.empty(), Optional.empty(), Optional.empty(), true,
+                                                     Optional.of(Pooling.CLS), true,
+                                                     Map.of("query", "query: ", "passage", "passage: "),
+                                                     Optional.of("query"));
+        ModelDescription d = Discovery.describe("m", DIR, DIR.resolve("model.onnx"), config,
+                                                new GraphSignature(List.of(IDS), List.of(hidden())),
+                                                Optional.empty());
+        assertEquals("query: ", d.promptPrefix(Optional.empty()));
+        assertEquals("passage: ", d.promptPrefix(Optional.of("passage")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                                                  () -> d.promptPrefix(Optional.of("nope")));
+        assertTrue(e.getMessage().contains("[passage, query]"), e.getMessage());
+    }
+
+    @Test
+    void anUnknownDefaultPromptIsIgnoredWithAWarning() {
+        DirectoryConfig config = new DirectoryConfig(List.of("BertModel"), "bert", List.of(), false, Optional.of(512),
+                                                     Optional.empty(), Optional.empty(), Optional.empty(), true,
+                                                     Optional.of(Pooling.CLS), true, Map.of(), Optional.of("query"));
+        ModelDescription d = Discovery.describe("m", DIR, DIR.resolve("model.onnx"), config,
+                                                new GraphSignature(List.of(IDS), List.of(hidden())),
+                                                Optional.empty());
+        assertEquals("", d.promptPrefix(Optional.empty()));
+        assertTrue(d.warnings().stream().anyMatch(w -> w.contains("default_prompt_name")));
+    }
+
     private static TensorSpec hidden() {
         return new TensorSpec("last_hidden_state", "FLOAT", List.of(-1L, -1L, 384L));
     }
@@ -198,6 +228,7 @@ class DiscoveryTest {
     private static DirectoryConfig config(List<String> architectures, List<String> labels, Optional<Pooling> pooling,
                                           boolean sentenceTransformers, boolean normalize) {
         return new DirectoryConfig(architectures, "bert", labels, false, Optional.of(512), Optional.of(30522),
-                                   Optional.empty(), Optional.empty(), sentenceTransformers, pooling, normalize);
+                                   Optional.empty(), Optional.empty(), sentenceTransformers, pooling, normalize,
+                                   Map.of(), Optional.empty());
     }
 }

@@ -133,7 +133,8 @@ public final class EmbeddingEndpoints {
 
     private static List<ModelOutput> run(Call call, List<Inputs.Input> inputs) {
         JsonBody body = call.body();
-        List<Encoding> encodings = call.inference().tokenize(call.model(), inputs,
+        List<Inputs.Input> prompted = Inputs.prompted(inputs, body, call.model().description());
+        List<Encoding> encodings = call.inference().tokenize(call.model(), prompted,
                                                              call.inference().truncate(body.bool("truncate")),
                                                              body.truncationDirection(), call.timings());
         return call.inference().run(call.model(), encodings, call.abandoned(), call.timings());

@@ -6,6 +6,8 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.Status;
 
+import io.meshinfer.models.ModelDescription;
+
 /**
  * The {@code inputs} of embedding-style requests: a string, an array of strings, an array of token ids, or an
  * array of arrays of token ids. Each input is either a text or a list of ids.
@@ -54,6 +56,25 @@ public final class Inputs {
         }
         checkBatchSize(inputs.size(), maxBatch, field);
         return inputs;
+    }
+
+    /**
+     * The inputs with the request's prompt ({@code prompt_name}, else the model's default prompt) put before every
+     * text; token-id inputs are left as they are.
+     *
+     * @throws ApiException 422 for a prompt the model does not have
+     */
+    public static List<Input> prompted(List<Input> inputs, JsonBody body, ModelDescription model) {
+        String prefix;
+        try {
+            prefix = model.promptPrefix(body.string("prompt_name"));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.validation("prompt_name", e.getMessage());
+        }
+        if (prefix.isEmpty()) {
+            return inputs;
+        }
+        return inputs.stream().map(i -> i.text() == null ? i : new Input(prefix + i.text(), null)).toList();
     }
 
     /** A 413 when a request carries more inputs than {@code --max-client-batch-size}. */

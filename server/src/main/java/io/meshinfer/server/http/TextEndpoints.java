@@ -128,8 +128,10 @@ public final class TextEndpoints {
         Inputs.checkBatchSize(texts.size(), maxClientBatchSize, "inputs");
         boolean addSpecial = body.bool("add_special_tokens").orElse(true);
         TextTokenizer tokenizer = call.model().tokenizer();
+        List<String> prompted = Inputs.prompted(texts.stream().map(t -> new Inputs.Input(t, null)).toList(), body,
+                                                call.model().description()).stream().map(Inputs.Input::text).toList();
         List<List<Map<String, Object>>> answer = new ArrayList<>();
-        for (String text : texts) {
+        for (String text : prompted) {
             Encoding e = tokenizer.encodeRaw(text, addSpecial);
             List<Map<String, Object>> tokens = new ArrayList<>(e.length());
             for (int i = 0; i < e.length(); i++) {

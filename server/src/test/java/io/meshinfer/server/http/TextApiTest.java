@@ -92,6 +92,13 @@ class TextApiTest {
     }
 
     @Test
+    void aPromptNameTheModelDoesNotHaveIsRefused() {
+        Reply reply = server.post("/embed", "{\"inputs\": \"a\", \"prompt_name\": \"query\"}");
+        assertEquals(422, reply.status());
+        assertTrue(reply.json().get("error").asText().contains("no prompt named 'query'"), reply.body());
+    }
+
+    @Test
     void leftTruncationKeepsTheEndOfTheText() {
         String text = "alpha ".repeat(300) + "omega";
         Reply right = server.post("/embed", "{\"inputs\": \"" + text + "\", \"truncate\": true}");
