@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * Everything discovery learned about one model directory: what to load and how to read its outputs.
@@ -68,7 +69,7 @@ public record ModelDescription(String name,
         String prefix = prompts.get(wanted.get());
         if (prefix == null) {
             throw new IllegalArgumentException("model " + this.name + " has no prompt named '" + wanted.get()
-                                                       + "'; prompts: " + new java.util.TreeSet<>(prompts.keySet()));
+                                                       + "'; prompts: " + new TreeSet<>(prompts.keySet()));
         }
         return prefix;
     }

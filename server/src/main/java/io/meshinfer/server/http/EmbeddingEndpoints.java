@@ -3,10 +3,12 @@ package io.meshinfer.server.http;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -46,7 +48,7 @@ public final class EmbeddingEndpoints {
         for (ModelOutput output : outputs) {
             float[][] tokens = new float[output.rows()][];
             for (int r = 0; r < output.rows(); r++) {
-                tokens[r] = java.util.Arrays.copyOfRange(output.values(), r * output.width(),
+                tokens[r] = Arrays.copyOfRange(output.values(), r * output.width(),
                                                          (r + 1) * output.width());
             }
             answer.add(tokens);
@@ -79,7 +81,7 @@ public final class EmbeddingEndpoints {
         for (String s : sentences) {
             all.add(new Inputs.Input(Inputs.nonEmpty(s, "inputs.sentences"), null));
         }
-        List<float[]> vectors = vectors(call, all, java.util.Optional.of(true), 0);
+        List<float[]> vectors = vectors(call, all, Optional.of(true), 0);
         float[] scores = new float[sentences.size()];
         for (int i = 0; i < scores.length; i++) {
             scores[i] = dot(vectors.getFirst(), vectors.get(i + 1));
@@ -95,7 +97,7 @@ public final class EmbeddingEndpoints {
         if (!format.equals("float") && !format.equals("base64")) {
             throw ApiException.validation("encoding_format", "`encoding_format` must be \"float\" or \"base64\"");
         }
-        List<float[]> vectors = vectors(call, inputs, java.util.Optional.of(true),
+        List<float[]> vectors = vectors(call, inputs, Optional.of(true),
                                         body.positiveInt("dimensions").orElse(0));
         List<Map<String, Object>> data = new ArrayList<>(vectors.size());
         for (int i = 0; i < vectors.size(); i++) {
@@ -113,7 +115,7 @@ public final class EmbeddingEndpoints {
         return answer;
     }
 
-    private List<float[]> vectors(Call call, List<Inputs.Input> inputs, java.util.Optional<Boolean> normalizeField,
+    private List<float[]> vectors(Call call, List<Inputs.Input> inputs, Optional<Boolean> normalizeField,
                                   int dimensions) {
         ModelDescription model = requireEmbedding(call.model());
         if (dimensions > model.width()) {

@@ -3,6 +3,7 @@ package io.meshinfer.server.http;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -131,7 +132,7 @@ public final class Exchange {
             inner.put("message", error.getMessage());
             inner.put("type", error.type().openAi());
             inner.put("param", error.param());
-            inner.put("code", error.type().tei().toLowerCase(java.util.Locale.ROOT));
+            inner.put("code", error.type().tei().toLowerCase(Locale.ROOT));
         } else {
             body.put("error", error.getMessage());
             body.put("error_type", error.type().tei());

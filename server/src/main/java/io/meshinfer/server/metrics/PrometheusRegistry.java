@@ -1,5 +1,6 @@
 package io.meshinfer.server.metrics;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +96,7 @@ public final class PrometheusRegistry {
         if (v == Math.rint(v) && !Double.isInfinite(v) && Math.abs(v) < 1e15) {
             return Long.toString((long) v);
         }
-        return Double.isFinite(v) ? java.math.BigDecimal.valueOf(v).toPlainString() : Double.toString(v);
+        return Double.isFinite(v) ? BigDecimal.valueOf(v).toPlainString() : Double.toString(v);
     }
 
     private record CounterFamily(String help, Map<String, AtomicLong> values) implements Family {
