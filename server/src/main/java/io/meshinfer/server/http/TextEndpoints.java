@@ -27,26 +27,21 @@ public final class TextEndpoints {
     }
 
     /**
-     * TEI {@code /predict}: label scores for a text or text pair, or for a batch of them. As in TEI, a two-string
-     * array is one pair; use an array of arrays for a batch. Token classifiers answer with entities.
+     * TEI {@code /predict}: label scores for a text or a text pair, or for a batch of them. As in TEI, a two-string
+     * array is one pair, and a batch is an array of arrays, each holding one text or a pair. Token classifiers
+     * answer with entities.
      */
     public Object predict(Call call) {
         JsonBody body = call.body();
         JsonNode inputs = body.required("inputs");
-        boolean batch;
+        boolean batch = inputs.isArray() && !inputs.isEmpty() && inputs.get(0).isArray();
         List<JsonNode> sequences = new ArrayList<>();
-        if (inputs.isTextual() || isPair(inputs)) {
-            batch = false;
-            sequences.add(inputs);
-        } else if (inputs.isArray()) {
-            batch = true;
+        if (batch) {
             inputs.forEach(sequences::add);
+        } else if (inputs.isTextual() || (inputs.isArray() && inputs.size() <= 2)) {
+            sequences.add(inputs);
         } else {
             throw shape();
-        }
-        if (sequences.isEmpty()) {
-            throw new ApiException(Status.UNPROCESSABLE_CONTENT_422, ErrorType.EMPTY, "`inputs` cannot be empty",
-                                   "inputs");
         }
         Inputs.checkBatchSize(sequences.size(), maxClientBatchSize, "inputs");
         List<String> firsts = new ArrayList<>();
@@ -55,9 +50,13 @@ public final class TextEndpoints {
             if (sequence.isTextual()) {
                 firsts.add(Inputs.nonEmpty(sequence.textValue(), "inputs"));
                 seconds.add(null);
-            } else if (isPair(sequence)) {
-                firsts.add(Inputs.nonEmpty(sequence.get(0).textValue(), "inputs"));
-                seconds.add(Inputs.nonEmpty(sequence.get(1).textValue(), "inputs"));
+            } else if (sequence.isArray() && (sequence.size() == 1 || sequence.size() == 2)) {
+                firsts.add(Inputs.nonEmpty(JsonBody.text(sequence.get(0), "inputs"), "inputs"));
+                seconds.add(sequence.size() == 2
+                                    ? Inputs.nonEmpty(JsonBody.text(sequence.get(1), "inputs"), "inputs") : null);
+            } else if (sequence.isArray() && sequence.isEmpty()) {
+                throw new ApiException(Status.UNPROCESSABLE_CONTENT_422, ErrorType.EMPTY, "`inputs` cannot be empty",
+                                       "inputs");
             } else {
                 throw shape();
             }
@@ -214,10 +213,6 @@ public final class TextEndpoints {
         return out;
     }
 
-    private static boolean isPair(JsonNode node) {
-        return node.isArray() && node.size() == 2 && node.get(0).isTextual() && node.get(1).isTextual();
-    }
-
     private static String substring(String text, int startCodePoint, int endCodePoint) {
         int start = text.offsetByCodePoints(0, Math.min(startCodePoint, text.codePointCount(0, text.length())));
         int end = text.offsetByCodePoints(0, Math.min(endCodePoint, text.codePointCount(0, text.length())));
@@ -225,7 +220,7 @@ public final class TextEndpoints {
     }
 
     private static ApiException shape() {
-        return ApiException.validation("inputs", "`inputs` must be a string, a pair of strings, or an array of "
-                + "strings and pairs");
+        return ApiException.validation("inputs", "`inputs` must be a string, a pair of strings [text, text], or a "
+                + "batch of single texts and pairs [[text], [text, text], ...]");
     }
 }

@@ -50,11 +50,14 @@ class TaskApiTest {
         Reply pair = server.post("/models/cls/predict", "{\"inputs\": [\"The food was great.\", \"I liked it.\"]}");
         assertEquals(3, pair.json().size());
         assertTrue(pair.json().get(0).has("label"));
-        Reply batch = server.post("/models/cls/predict", "{\"inputs\": [[\"a\", \"b\"], \"c\"]}");
+        Reply batch = server.post("/models/cls/predict", "{\"inputs\": [[\"a\", \"b\"], [\"c\"]]}");
         assertEquals(2, batch.json().size());
         assertEquals(3, batch.json().get(1).size());
-        Reply singles = server.post("/models/cls/predict", "{\"inputs\": [\"a\", \"b\", \"c\"]}");
-        assertEquals(3, singles.json().size());
+        Reply pairAlone = server.post("/models/cls/predict", "{\"inputs\": [[\"a\", \"b\"]]}");
+        assertEquals(pair.json().size(), pairAlone.json().get(0).size());
+        // TEI refuses three bare strings: a batch must be an array of arrays.
+        assertEquals(422, server.post("/models/cls/predict", "{\"inputs\": [\"a\", \"b\", \"c\"]}").status());
+        assertEquals(422, server.post("/models/cls/predict", "{\"inputs\": [[\"a\", \"b\", \"c\"]]}").status());
     }
 
     @Test
