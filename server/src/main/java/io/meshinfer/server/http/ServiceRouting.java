@@ -52,6 +52,10 @@ public final class ServiceRouting {
                 routing.any(prefix + "/" + route, methodNotAllowed(route, Style.TEI, "POST"));
             });
             routing.post(prefix + "/", exchange.post("compat", Style.TEI, null, this::compat));
+            if (!prefix.isEmpty()) {
+                // InferenceClient(base_url=".../models/NAME") posts to the base URL itself, without a slash.
+                routing.post(prefix, exchange.post("compat", Style.TEI, null, this::compat));
+            }
             routing.get(prefix + "/info", this::info);
             routing.get(prefix + "/health", this::health);
             routing.any(prefix + "/info", methodNotAllowed("info", Style.TEI, "GET"));

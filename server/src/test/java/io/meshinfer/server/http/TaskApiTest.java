@@ -132,6 +132,8 @@ class TaskApiTest {
         assertEquals(3, classify.json().size());
         Reply rerank = server.post("/models/rr/", "{\"query\": \"q\", \"texts\": [\"a\", \"b\"]}");
         assertEquals(2, rerank.json().size());
+        // huggingface_hub's InferenceClient posts to its base URL without a trailing slash.
+        assertEquals(classify.json(), server.post("/models/cls", "{\"inputs\": \"great\"}").json());
     }
 
     @Test
