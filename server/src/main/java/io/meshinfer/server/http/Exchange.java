@@ -75,8 +75,9 @@ public final class Exchange {
                     answer = endpoint.serve(new Call(body, model, inference, timings, new AtomicBoolean()));
                 }
                 timingHeaders(res, model, timings);
-                send(res, Status.OK_200, answer);
+                // Recorded before the answer leaves, so a scrape that follows the answer always includes it.
                 metrics.request(route, 200, "", timings, timings.totalNanos());
+                send(res, Status.OK_200, answer);
             } catch (OverloadedException e) {
                 fail(req, res, route, style, new ApiException(Status.TOO_MANY_REQUESTS_429, ErrorType.OVERLOADED,
                                                                e.getMessage()), timings);
@@ -119,8 +120,8 @@ public final class Exchange {
 
     /** Writes a GET answer (no body to read, no model admission). */
     public void answer(ServerResponse res, String route, Object body) {
-        send(res, Status.OK_200, body);
         metrics.request(route, 200, "", null, 0);
+        send(res, Status.OK_200, body);
     }
 
     /** Writes an error in the given style and records it. */
@@ -144,9 +145,9 @@ public final class Exchange {
             // The rest of an over-large or unreadable body would be read as the next request.
             res.header(HeaderNames.CONNECTION, "close");
         }
-        send(res, error.status(), body);
         metrics.request(route, error.status().code(), error.type().tei(), timings,
                         timings == null ? 0 : timings.totalNanos());
+        send(res, error.status(), body);
     }
 
     private byte[] readBody(ServerRequest req) {

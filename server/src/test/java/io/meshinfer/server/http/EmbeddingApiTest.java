@@ -73,11 +73,23 @@ class EmbeddingApiTest {
     @Test
     void adminListenerServesReadinessAndMetrics() {
         assertEquals(200, server.admin("/ready").status());
+        assertEquals(200, server.admin("/health").status());
         server.post("/embed", "{\"inputs\": \"hello\"}");
+        server.post("/embed", "{\"inputs\": []}");
         Reply metrics = server.admin("/metrics");
         assertEquals(200, metrics.status());
-        assertTrue(metrics.body().contains("te_request_count{method=\"embed\"}"), metrics.body());
-        assertTrue(metrics.body().contains("te_batch_next_size_bucket"), metrics.body());
+        assertTrue(metrics.headers().firstValue("content-type").orElseThrow().startsWith("text/plain"));
+        for (String expected : new String[] {
+                "# TYPE te_request_count counter", "te_request_count{method=\"embed\"}",
+                "meshinfer_http_requests_total{route=\"embed\",status=\"200\"}",
+                "meshinfer_http_requests_total{route=\"embed\",status=\"422\"}",
+                "te_request_failure{err=\"Empty\"}", "# TYPE te_request_duration histogram",
+                "te_request_tokenization_duration_bucket", "te_request_queue_duration_bucket",
+                "te_request_inference_duration_bucket", "te_batch_next_size_bucket", "te_batch_next_tokens_bucket",
+                "te_queue_size{model=\"all-MiniLM-L6-v2\"} 0"}) {
+            assertTrue(metrics.body().contains(expected), "missing " + expected + " in\n" + metrics.body());
+        }
+        assertEquals(404, server.admin("/nope").status());
     }
 
     static double norm(JsonNode vector) {
