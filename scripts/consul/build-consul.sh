@@ -30,7 +30,7 @@ fi
 command -v go >/dev/null 2>&1 || { log "error: no Go toolchain found (install Go or put it on PATH)"; exit 1; }
 
 mkdir -p "$cache"
-work="$(mktemp -d "$cache/build.XXXXXX")"
+work="$(mktemp -d -p "$cache")"
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 

@@ -11,11 +11,16 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import io.meshinfer.server.config.ConfigLoader;
 
-/** A real server on free loopback ports, and a small JSON client for it. Shared by the HTTP tests. */
-public final class TestServer implements AutoCloseable {
+/**
+ * A real server on free loopback ports, and a small JSON client for it. Shared by the HTTP tests: either closed by
+ * the test, or registered with {@code @RegisterExtension} on a static field to live for the whole test class.
+ */
+public final class TestServer implements AutoCloseable, AfterAllCallback {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final MeshinferServer server;
@@ -89,5 +94,10 @@ public final class TestServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 }

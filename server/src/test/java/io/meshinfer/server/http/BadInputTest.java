@@ -3,10 +3,9 @@ package io.meshinfer.server.http;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -19,17 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every kind of bad request gets its status and a JSON error, and the next request is served normally. */
 class BadInputTest {
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start("--max-client-batch-size", "4", "--payload-limit", "4096");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TestServer server = TestServer.start("--max-client-batch-size", "4", "--payload-limit", "4096");
 
     record Case(String name, String path, String body, int status, String errorType) {
         @Override

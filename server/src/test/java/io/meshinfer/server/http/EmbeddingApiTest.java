@@ -1,9 +1,8 @@
 package io.meshinfer.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.meshinfer.server.TestServer;
 import io.meshinfer.server.TestServer.Reply;
@@ -13,17 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The embedding routes of the built-in default model, over real HTTP. */
 class EmbeddingApiTest {
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TestServer server = TestServer.start();
 
     @Test
     void embedAnswersOneNormalisedVectorPerInput() {

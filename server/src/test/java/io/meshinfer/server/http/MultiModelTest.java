@@ -2,9 +2,8 @@ package io.meshinfer.server.http;
 
 import java.util.Base64;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.meshinfer.server.TestServer;
 import io.meshinfer.server.TestServer.Reply;
@@ -14,18 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /** Two models in one process: each by name, one as the default, OpenAI's model field selecting. */
 class MultiModelTest {
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start("--model", "minilm=builtin:all-MiniLM-L6-v2",
-                                  "--model", "bge=builtin:bge-small-en-v1.5", "--default-model", "bge");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TestServer server = TestServer.start("--model", "minilm=builtin:all-MiniLM-L6-v2",
+                                                      "--model", "bge=builtin:bge-small-en-v1.5",
+                                                      "--default-model", "bge");
 
     @Test
     void eachModelAnswersUnderItsName() {

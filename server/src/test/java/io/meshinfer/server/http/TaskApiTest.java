@@ -4,9 +4,8 @@ import java.nio.file.Path;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.meshinfer.server.TestServer;
 import io.meshinfer.server.TestServer.Reply;
@@ -16,21 +15,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** /predict, /rerank and the compat route on the tiny classifier, reranker and NER fixtures, over HTTP. */
 class TaskApiTest {
-    static TestServer server;
     static final Path MODELS = Path.of(System.getProperty("meshinfer.testdata"), "models");
 
-    @BeforeAll
-    static void start() {
-        server = TestServer.start("--model", "cls=" + MODELS.resolve("tiny-classifier"),
-                                  "--model", "ml=" + MODELS.resolve("tiny-multilabel"),
-                                  "--model", "rr=" + MODELS.resolve("tiny-reranker"),
-                                  "--model", "ner=" + MODELS.resolve("tiny-ner"));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TestServer server = TestServer.start("--model", "cls=" + MODELS.resolve("tiny-classifier"),
+                                                      "--model", "ml=" + MODELS.resolve("tiny-multilabel"),
+                                                      "--model", "rr=" + MODELS.resolve("tiny-reranker"),
+                                                      "--model", "ner=" + MODELS.resolve("tiny-ner"));
 
     @Test
     void predictGivesEveryLabelBestFirstAsThePipelineDoes() throws Exception {

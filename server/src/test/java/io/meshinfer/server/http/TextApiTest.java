@@ -1,9 +1,8 @@
 package io.meshinfer.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.meshinfer.server.TestServer;
 import io.meshinfer.server.TestServer.Reply;
@@ -14,17 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Tokenize, decode, similarity, embed_all and TEI's compat route on the built-in model. */
 class TextApiTest {
-    static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TestServer server = TestServer.start();
 
     @Test
     void tokenizeReportsIdsTextSpecialFlagsAndCodePointOffsets() {
