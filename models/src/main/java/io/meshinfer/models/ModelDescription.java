@@ -73,9 +73,4 @@ public record ModelDescription(String name,
         }
         return prefix;
     }
-
-    /** Whether the graph takes {@code token_type_ids}. */
-    public boolean usesTokenTypes() {
-        return inputs.contains(GraphInput.TOKEN_TYPE_IDS);
-    }
 }

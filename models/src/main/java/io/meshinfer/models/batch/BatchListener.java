@@ -16,8 +16,4 @@ public interface BatchListener {
      */
     default void batchDone(String model, int inputs, int paddedTokens, long inferenceNanos) {
     }
-
-    /** The number of inputs waiting for a batch changed. */
-    default void queueDepth(String model, int depth) {
-    }
 }

@@ -94,7 +94,6 @@ public final class Batcher implements AutoCloseable {
             return result;
         }
         queue.add(new Job(encoding, result, System.nanoTime(), abandoned));
-        listener.queueDepth(model.name(), queue.size());
         return result;
     }
 
@@ -175,7 +174,6 @@ public final class Batcher implements AutoCloseable {
     }
 
     private void run(List<Job> batch) {
-        listener.queueDepth(model.name(), queue.size());
         long start = System.nanoTime();
         int longest = 0;
         for (Job job : batch) {

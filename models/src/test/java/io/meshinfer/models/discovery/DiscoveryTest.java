@@ -83,10 +83,10 @@ class DiscoveryTest {
         ModelDescription without = describe(List.of(IDS, MASK), config(List.of("BertModel"), List.of(),
                                                                          Optional.of(Pooling.MEAN), true, true));
         assertEquals(List.of(GraphInput.INPUT_IDS, GraphInput.ATTENTION_MASK), without.inputs());
-        assertFalse(without.usesTokenTypes());
+        assertFalse(without.inputs().contains(GraphInput.TOKEN_TYPE_IDS));
         ModelDescription with = describe(List.of(IDS, MASK, TYPES), config(List.of("BertModel"), List.of(),
                                                                              Optional.of(Pooling.MEAN), true, true));
-        assertTrue(with.usesTokenTypes());
+        assertTrue(with.inputs().contains(GraphInput.TOKEN_TYPE_IDS));
     }
 
     @Test
