@@ -77,6 +77,23 @@ public final class Inputs {
         return inputs.stream().map(i -> i.text() == null ? i : new Input(prefix + i.text(), null)).toList();
     }
 
+    /**
+     * A 422 when a token id is not in the model's vocabulary (when {@code config.json} gives its size): out-of-range
+     * ids would otherwise fail inside the graph or decode to nothing.
+     */
+    public static void requireInVocabulary(long[] ids, ModelDescription model, String field) {
+        if (model.vocabSize().isEmpty()) {
+            return;
+        }
+        int size = model.vocabSize().get();
+        for (long id : ids) {
+            if (id >= size) {
+                throw ApiException.validation(field, "token id " + id + " is outside the vocabulary of model "
+                        + model.name() + " (size " + size + ")");
+            }
+        }
+    }
+
     /** A 413 when a request carries more inputs than {@code --max-client-batch-size}. */
     public static void checkBatchSize(int size, int maxBatch, String field) {
         if (size > maxBatch) {

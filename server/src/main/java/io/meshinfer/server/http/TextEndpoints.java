@@ -166,6 +166,7 @@ public final class TextEndpoints {
         boolean skipSpecial = body.bool("skip_special_tokens").orElse(true);
         List<String> texts = new ArrayList<>();
         for (long[] sequence : sequences) {
+            Inputs.requireInVocabulary(sequence, call.model().description(), "ids");
             texts.add(call.model().tokenizer().decode(sequence, skipSpecial));
         }
         return texts;

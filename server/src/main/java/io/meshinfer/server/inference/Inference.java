@@ -68,18 +68,12 @@ public final class Inference {
      */
     public List<Encoding> tokenize(Model model, List<Inputs.Input> inputs, boolean truncate,
                                    TruncationDirection direction, Timings timings) {
-        Optional<Integer> vocabSize = model.description().vocabSize();
         return timed(inputs.size(), timings, i -> {
             Inputs.Input input = inputs.get(i);
             if (input.text() != null) {
                 return model.tokenizer().encode(input.text(), truncate, direction);
             }
-            for (long id : input.ids()) {
-                if (vocabSize.isPresent() && id >= vocabSize.get()) {
-                    throw ApiException.validation("token id " + id + " is outside the vocabulary of model "
-                                                          + model.name() + " (size " + vocabSize.get() + ")");
-                }
-            }
+            Inputs.requireInVocabulary(input.ids(), model.description(), "inputs");
             return model.tokenizer().fromIds(input.ids(), truncate, direction);
         }, i -> inputs.get(i).text());
     }
