@@ -141,8 +141,9 @@ public final class LoadHarness {
             }
             java.util.Arrays.sort(hot);
             java.util.Arrays.sort(afterRun);
-            System.out.printf(Locale.ROOT, "HTTP floor (POST /decode, no inference): p50 %.1f us right after another request, "
-                    + "%.1f us right after a graph run%n", hot[samples / 2] / 1e3, afterRun[samples / 2] / 1e3);
+            System.out.printf(Locale.ROOT, "HTTP floor (POST /decode, no inference): p50 %.1f us right after "
+                    + "another request, %.1f us right after a graph run%n", hot[samples / 2] / 1e3,
+                              afterRun[samples / 2] / 1e3);
         }
     }
 
