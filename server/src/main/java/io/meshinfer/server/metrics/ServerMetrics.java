@@ -39,10 +39,16 @@ public final class ServerMetrics implements BatchListener {
         registry.increment("meshinfer_http_requests_total", "HTTP requests by route and status",
                            Map.of("route", route, "status", Integer.toString(status)), 1);
         registry.increment("te_request_count", "Inference requests received", routeLabel, 1);
+        // TEI also counts per operation (te_embed_count, te_predict_success, ...).
+        String perRoute = "te_" + route;
+        registry.increment(perRoute + "_count", route + " requests received", Map.of(), 1);
         if (status < 400) {
             registry.increment("te_request_success", "Inference requests answered successfully", routeLabel, 1);
+            registry.increment(perRoute + "_success", route + " requests answered successfully", Map.of(), 1);
         } else {
             registry.increment("te_request_failure", "Inference requests that failed, by error type",
+                               Map.of("err", errorType), 1);
+            registry.increment(perRoute + "_failure", route + " requests that failed, by error type",
                                Map.of("err", errorType), 1);
         }
         registry.observe("te_request_duration", "Total request time in seconds", Map.of(), SECONDS,
