@@ -144,6 +144,9 @@ public final class LoadHarness {
             System.out.printf(Locale.ROOT, "HTTP floor (POST /decode, no inference): p50 %.1f us right after "
                     + "another request, %.1f us right after a graph run%n", hot[samples / 2] / 1e3,
                               afterRun[samples / 2] / 1e3);
+            double bound = (p50Local + afterRun[samples / 2] / 1e3) / p50Local;
+            System.out.printf(Locale.ROOT, "overhead bound (in-process + HTTP floor after a graph run, same run): "
+                    + "%.3f; measured overhead / bound = %.3f%n", bound, (p50Http / p50Local) / bound);
         }
     }
 
