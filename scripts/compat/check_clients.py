@@ -12,7 +12,7 @@ import sys
 
 import numpy as np
 from huggingface_hub import InferenceClient
-from openai import NotFoundError, OpenAI, UnprocessableEntityError
+from openai import BadRequestError, NotFoundError, OpenAI
 
 base = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8080"
 
@@ -41,7 +41,7 @@ floats = openai.embeddings.create(input="hello", model="minilm", encoding_format
 assert np.allclose(floats.data[0].embedding, answer.data[0].embedding, atol=1e-7)
 print("OpenAI embeddings (base64 and float): ok", answer.usage)
 
-for bad, error in (({"input": [], "model": "minilm"}, UnprocessableEntityError),
+for bad, error in (({"input": [], "model": "minilm"}, BadRequestError),
                    ({"input": "x", "model": "nope"}, NotFoundError)):
     try:
         openai.embeddings.create(**bad)

@@ -66,7 +66,8 @@ public final class Settings {
     public static final Setting MAX_CLIENT_BATCH_SIZE = new Setting(
             "max-client-batch-size", "32", "N", "most inputs in one request (more: 413)", false, integer(1, 1 << 16));
     public static final Setting AUTO_TRUNCATE = new Setting(
-            "auto-truncate", "false", "", "truncate over-long inputs when a request does not say", false, bool());
+            "auto-truncate", "true", "", "truncate over-long inputs when a request does not say (TEI's default)",
+            false, bool());
     public static final Setting PAYLOAD_LIMIT = new Setting(
             "payload-limit", "2000000", "BYTES", "largest request body (more: 413)", false,
             integer(1024, 1L << 30));

@@ -32,6 +32,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(Status.UNPROCESSABLE_CONTENT_422, ErrorType.VALIDATION, message, param);
     }
 
+    /** An empty input, which TEI answers with 400 {@code Empty}. */
+    public static ApiException empty(String param, String message) {
+        return new ApiException(Status.BAD_REQUEST_400, ErrorType.EMPTY, message, param);
+    }
+
     public Status status() {
         return status;
     }

@@ -72,8 +72,7 @@ public final class EmbeddingEndpoints {
                                         "inputs.source_sentence");
         List<String> sentences = JsonBody.texts(sentencesNode, "inputs.sentences");
         if (sentences.isEmpty()) {
-            throw new ApiException(io.helidon.http.Status.UNPROCESSABLE_CONTENT_422, ErrorType.EMPTY,
-                                   "`inputs.sentences` cannot be empty", "inputs.sentences");
+            throw ApiException.empty("inputs.sentences", "`inputs.sentences` cannot be empty");
         }
         Inputs.checkBatchSize(sentences.size() + 1, maxClientBatchSize, "inputs.sentences");
         List<Inputs.Input> all = new ArrayList<>();

@@ -34,8 +34,7 @@ public final class Inputs {
             inputs.add(text(node.textValue(), field));
         } else if (node.isArray()) {
             if (node.isEmpty()) {
-                throw new ApiException(Status.UNPROCESSABLE_CONTENT_422, ErrorType.EMPTY,
-                                       "`" + field + "` cannot be empty", field);
+                throw ApiException.empty(field, "`" + field + "` cannot be empty");
             }
             JsonNode first = node.get(0);
             if (first.isIntegralNumber()) {
@@ -105,8 +104,7 @@ public final class Inputs {
     /** A non-empty text. */
     public static String nonEmpty(String text, String field) {
         if (text.isEmpty()) {
-            throw new ApiException(Status.UNPROCESSABLE_CONTENT_422, ErrorType.EMPTY,
-                                   "`" + field + "` cannot contain an empty string", field);
+            throw ApiException.empty(field, "`" + field + "` cannot contain an empty string");
         }
         return text;
     }
@@ -117,8 +115,7 @@ public final class Inputs {
 
     private static Input ids(long[] ids, String field) {
         if (ids.length == 0) {
-            throw new ApiException(Status.UNPROCESSABLE_CONTENT_422, ErrorType.EMPTY,
-                                   "`" + field + "` cannot contain an empty list of token ids", field);
+            throw ApiException.empty(field, "`" + field + "` cannot contain an empty list of token ids");
         }
         return new Input(null, ids);
     }

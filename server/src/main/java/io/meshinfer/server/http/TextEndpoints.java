@@ -55,8 +55,7 @@ public final class TextEndpoints {
                 seconds.add(sequence.size() == 2
                                     ? Inputs.nonEmpty(JsonBody.text(sequence.get(1), "inputs"), "inputs") : null);
             } else if (sequence.isArray() && sequence.isEmpty()) {
-                throw new ApiException(Status.UNPROCESSABLE_CONTENT_422, ErrorType.EMPTY, "`inputs` cannot be empty",
-                                       "inputs");
+                throw ApiException.empty("inputs", "`inputs` cannot be empty");
             } else {
                 throw shape();
             }
@@ -89,8 +88,7 @@ public final class TextEndpoints {
         String query = Inputs.nonEmpty(JsonBody.text(body.required("query"), "query"), "query");
         List<String> texts = JsonBody.texts(body.required("texts"), "texts");
         if (texts.isEmpty()) {
-            throw new ApiException(Status.UNPROCESSABLE_CONTENT_422, ErrorType.EMPTY, "`texts` cannot be empty",
-                                   "texts");
+            throw ApiException.empty("texts", "`texts` cannot be empty");
         }
         Inputs.checkBatchSize(texts.size(), maxClientBatchSize, "texts");
         texts.forEach(t -> Inputs.nonEmpty(t, "texts"));
@@ -121,8 +119,7 @@ public final class TextEndpoints {
         JsonNode inputs = body.required("inputs");
         List<String> texts = inputs.isTextual() ? List.of(inputs.textValue()) : JsonBody.texts(inputs, "inputs");
         if (texts.isEmpty()) {
-            throw new ApiException(Status.UNPROCESSABLE_CONTENT_422, ErrorType.EMPTY, "`inputs` cannot be empty",
-                                   "inputs");
+            throw ApiException.empty("inputs", "`inputs` cannot be empty");
         }
         Inputs.checkBatchSize(texts.size(), maxClientBatchSize, "inputs");
         boolean addSpecial = body.bool("add_special_tokens").orElse(true);
@@ -160,7 +157,7 @@ public final class TextEndpoints {
             sequences.add(JsonBody.ids(ids, "ids"));
         }
         if (sequences.getFirst().length == 0) {
-            throw new ApiException(Status.UNPROCESSABLE_CONTENT_422, ErrorType.EMPTY, "`ids` cannot be empty", "ids");
+            throw ApiException.empty("ids", "`ids` cannot be empty");
         }
         Inputs.checkBatchSize(sequences.size(), maxClientBatchSize, "ids");
         boolean skipSpecial = body.bool("skip_special_tokens").orElse(true);

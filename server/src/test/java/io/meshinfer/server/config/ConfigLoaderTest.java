@@ -35,7 +35,7 @@ class ConfigLoaderTest {
         assertEquals("all-MiniLM-L6-v2", c.models().getFirst().name());
         assertEquals(Device.CPU, c.execution().device());
         assertEquals(16384, c.batch().maxBatchTokens());
-        assertFalse(c.autoTruncate());
+        assertTrue(c.autoTruncate(), "TEI's default");
     }
 
     @Test

@@ -37,8 +37,8 @@ class BadInputTest {
                 new Case("missing inputs", "/embed", "{}", 422, "Validation"),
                 new Case("inputs of the wrong type", "/embed", "{\"inputs\": 42}", 422, "Validation"),
                 new Case("inputs with a wrong element", "/embed", "{\"inputs\": [\"a\", 3.5]}", 422, "Validation"),
-                new Case("empty string", "/embed", "{\"inputs\": \"\"}", 422, "Empty"),
-                new Case("empty array", "/embed", "{\"inputs\": []}", 422, "Empty"),
+                new Case("empty string", "/embed", "{\"inputs\": \"\"}", 400, "Empty"),
+                new Case("empty array", "/embed", "{\"inputs\": []}", 400, "Empty"),
                 new Case("too many inputs", "/embed", "{\"inputs\": [\"a\",\"b\",\"c\",\"d\",\"e\"]}", 413,
                          "Validation"),
                 new Case("over-long input without truncation", "/embed",
@@ -62,11 +62,11 @@ class BadInputTest {
                 new Case("similarity without sentences", "/similarity",
                          "{\"inputs\": {\"source_sentence\": \"a\"}}", 422, "Validation"),
                 new Case("similarity with empty sentences", "/similarity",
-                         "{\"inputs\": {\"source_sentence\": \"a\", \"sentences\": []}}", 422, "Empty"),
+                         "{\"inputs\": {\"source_sentence\": \"a\", \"sentences\": []}}", 400, "Empty"),
                 new Case("decode of non-integers", "/decode", "{\"ids\": [\"a\"]}", 422, "Validation"),
                 new Case("decode of an id outside the vocabulary", "/decode", "{\"ids\": [101, 30522]}", 422,
                          "Validation"),
-                new Case("decode of an empty batch entry", "/decode", "{\"ids\": [[]]}", 422, "Empty"),
+                new Case("decode of an empty batch entry", "/decode", "{\"ids\": [[]]}", 400, "Empty"),
                 new Case("tokenize of a number", "/tokenize", "{\"inputs\": 1}", 422, "Validation"),
                 new Case("unknown model", "/models/nope/embed", "{\"inputs\": \"a\"}", 404, "NotFound"),
                 new Case("unknown route", "/nope", "{}", 404, "NotFound"),
@@ -121,7 +121,7 @@ class BadInputTest {
     @Test
     void openAiRoutesAnswerInOpenAisErrorShape() {
         Reply reply = server.post("/v1/embeddings", "{\"input\": []}");
-        assertEquals(422, reply.status());
+        assertEquals(400, reply.status());
         assertEquals("invalid_request_error", reply.json().at("/error/type").asText());
         assertEquals("input", reply.json().at("/error/param").asText());
         assertTrue(reply.json().at("/error/message").asText().contains("empty"));

@@ -72,7 +72,7 @@ class EmbeddingApiTest {
         for (String expected : new String[] {
                 "# TYPE te_request_count counter", "te_request_count{method=\"embed\"}",
                 "meshinfer_http_requests_total{route=\"embed\",status=\"200\"}",
-                "meshinfer_http_requests_total{route=\"embed\",status=\"422\"}",
+                "meshinfer_http_requests_total{route=\"embed\",status=\"400\"}",
                 "te_request_failure{err=\"Empty\"}", "te_embed_count ", "te_embed_success ",
                 "te_embed_failure{err=\"Empty\"}", "# TYPE te_request_duration histogram",
                 "te_request_tokenization_duration_bucket", "te_request_queue_duration_bucket",
