@@ -9,7 +9,7 @@ public enum Pooling {
     MEAN("mean"),
     CLS("cls"),
     MAX("max"),
-    LAST_TOKEN("lasttoken");
+    LAST_TOKEN("last_token");
 
     private final String label;
 
@@ -23,12 +23,12 @@ public enum Pooling {
 
     /**
      * Parses a pooling name as written in flags and configuration ({@code mean}, {@code cls}, {@code max},
-     * {@code lasttoken}).
+     * {@code last_token}; sentence-transformers' {@code lasttoken} is accepted too).
      */
     public static Pooling parse(String value) {
         String wanted = value.trim().toLowerCase(Locale.ROOT).replace("_", "");
         for (Pooling p : values()) {
-            if (p.label.equals(wanted)) {
+            if (p.label.replace("_", "").equals(wanted)) {
                 return p;
             }
         }

@@ -92,7 +92,7 @@ public final class DirectoryConfigReader {
             return Pooling.LAST_TOKEN;
         }
         throw new ModelException("unsupported pooling configuration " + config
-                                         + "; supported: cls, mean, max, lasttoken");
+                                         + "; supported: cls, mean, max, last_token");
     }
 
     private static List<String> labels(JsonNode config) {

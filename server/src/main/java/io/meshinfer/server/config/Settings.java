@@ -39,7 +39,7 @@ public final class Settings {
             "onnx-variant", "", "NAME", "ONNX file to load: model_NAME.onnx (e.g. quantized, O4) or a file name",
             false, any());
     public static final Setting POOLING = new Setting(
-            "pooling", "", "MODE", "override embedding pooling: mean, cls, max, lasttoken", false,
+            "pooling", "", "MODE", "override embedding pooling: mean, cls, max, last_token", false,
             raw -> raw.isBlank() ? "" : Pooling.parse(raw).label());
     public static final Setting DEVICE = new Setting(
             "device", "cpu", "DEVICE", "cpu, cuda or cuda:N (needs the gpu build)", false,

@@ -58,6 +58,7 @@ public final class ServiceRouting {
             }
             routing.get(prefix + "/info", this::info);
             routing.get(prefix + "/health", this::health);
+            routing.get(prefix + "/ping", this::health);
             routing.any(prefix + "/info", methodNotAllowed("info", Style.TEI, "GET"));
             routing.any(prefix + "/health", methodNotAllowed("health", Style.TEI, "GET"));
         }
@@ -65,6 +66,7 @@ public final class ServiceRouting {
         routing.any("/v1/embeddings", methodNotAllowed("openai_embeddings", Style.OPENAI,
                                                                               "POST"));
         routing.get("/v1/models", this::openAiModels);
+        routing.get("/", this::health);
         routing.any("/v1/*", exchange.always("unknown", Style.OPENAI, notFound()));
         routing.any("/*", exchange.always("unknown", Style.TEI, notFound()));
         routing.any("/", exchange.always("unknown", Style.TEI, notFound()));
@@ -103,6 +105,7 @@ public final class ServiceRouting {
         info.put("model_id", d.name());
         info.put("model_sha", null);
         info.put("model_dtype", "float32");
+        info.put("served_model_name", d.name());
         Map<String, Object> type = new LinkedHashMap<>();
         switch (d.task()) {
             case EMBEDDING -> type.put("embedding", Map.of("pooling", d.pooling().label()));
@@ -128,7 +131,8 @@ public final class ServiceRouting {
         info.put("max_batch_requests", config.batch().maxBatchRequests());
         info.put("max_client_batch_size", config.maxClientBatchSize());
         info.put("auto_truncate", config.autoTruncate());
-        info.put("tokenization_workers", null);
+        // Tokenization runs on each request's own virtual thread, so it is as parallel as the machine.
+        info.put("tokenization_workers", Runtime.getRuntime().availableProcessors());
         info.put("version", Version.VERSION);
         info.put("sha", null);
         info.put("docker_label", null);

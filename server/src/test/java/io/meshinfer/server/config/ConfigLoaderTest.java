@@ -91,7 +91,7 @@ class ConfigLoaderTest {
                 new Bad("bad boolean in the environment", List.of(), Map.of("MESHINFER_AUTO_TRUNCATE", "maybe"),
                         "MESHINFER_AUTO_TRUNCATE"),
                 new Bad("unknown device", List.of("--device", "tpu"), Map.of(), "cpu, cuda, cuda:N"),
-                new Bad("unknown pooling", List.of("--pooling", "median"), Map.of(), "mean, cls, max, lasttoken"),
+                new Bad("unknown pooling", List.of("--pooling", "median"), Map.of(), "mean, cls, max, last_token"),
                 new Bad("public bind without the flag", List.of("--host", "0.0.0.0"), Map.of(),
                         "--allow-plaintext-public"),
                 new Bad("bad model name", List.of("--model", "a b=/x"), Map.of(), "invalid model name"),

@@ -82,6 +82,14 @@ class TextApiTest {
     }
 
     @Test
+    void healthAnswersOnTeisThreePaths() {
+        for (String path : new String[] {"/health", "/ping", "/"}) {
+            assertEquals(200, server.get(path).status(), path);
+        }
+        assertEquals("all-MiniLM-L6-v2", server.get("/info").json().get("served_model_name").asText());
+    }
+
+    @Test
     void aPromptNameTheModelDoesNotHaveIsRefused() {
         Reply reply = server.post("/embed", "{\"inputs\": \"a\", \"prompt_name\": \"query\"}");
         assertEquals(422, reply.status());
