@@ -2,23 +2,30 @@ package io.meshinfer.server.http;
 
 /** TEI's {@code error_type} values, plus the ones a router adds for requests TEI's framework rejects itself. */
 public enum ErrorType {
-    VALIDATION("Validation", "invalid_request_error"),
-    TOKENIZER("Tokenizer", "invalid_request_error"),
-    BACKEND("Backend", "server_error"),
-    OVERLOADED("Overloaded", "rate_limit_exceeded"),
-    UNHEALTHY("Unhealthy", "server_error"),
-    EMPTY("Empty", "invalid_request_error"),
-    PAYLOAD_TOO_LARGE("PayloadTooLarge", "invalid_request_error"),
-    NOT_FOUND("NotFound", "not_found_error"),
-    METHOD_NOT_ALLOWED("MethodNotAllowed", "invalid_request_error"),
-    BAD_REQUEST("BadRequest", "invalid_request_error");
+    VALIDATION("Validation", "invalid_request_error", "validation"),
+    TOKENIZER("Tokenizer", "invalid_request_error", "tokenization"),
+    BACKEND("Backend", "server_error", "inference"),
+    OVERLOADED("Overloaded", "rate_limit_exceeded", "overloaded"),
+    UNHEALTHY("Unhealthy", "server_error", "unhealthy"),
+    EMPTY("Empty", "invalid_request_error", "validation"),
+    PAYLOAD_TOO_LARGE("PayloadTooLarge", "invalid_request_error", "payload_too_large"),
+    NOT_FOUND("NotFound", "not_found_error", "not_found"),
+    METHOD_NOT_ALLOWED("MethodNotAllowed", "invalid_request_error", "method_not_allowed"),
+    BAD_REQUEST("BadRequest", "invalid_request_error", "bad_request");
 
     private final String tei;
     private final String openAi;
+    private final String metric;
 
-    ErrorType(String tei, String openAi) {
+    ErrorType(String tei, String openAi, String metric) {
         this.tei = tei;
         this.openAi = openAi;
+        this.metric = metric;
+    }
+
+    /** The {@code err} label of {@code te_request_failure}, with TEI's values where TEI has one. */
+    public String metric() {
+        return metric;
     }
 
     /** The value of TEI's {@code error_type}. */

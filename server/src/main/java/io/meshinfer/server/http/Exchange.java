@@ -145,7 +145,7 @@ public final class Exchange {
             // The rest of an over-large or unreadable body would be read as the next request.
             res.header(HeaderNames.CONNECTION, "close");
         }
-        metrics.request(route, error.status().code(), error.type().tei(), timings,
+        metrics.request(route, error.status().code(), error.type().metric(), timings,
                         timings == null ? 0 : timings.totalNanos());
         send(res, error.status(), body);
     }

@@ -30,7 +30,7 @@ public final class ServerMetrics implements BatchListener {
      *
      * @param route   the route's pattern (never the raw path, to bound the label's values)
      * @param status  the response status code
-     * @param errorType TEI's error type when the request failed
+     * @param errorType the {@code err} label when the request failed (TEI's values: validation, inference, ...)
      * @param timings   the request's phases; null when it never reached a model
      * @param totalNanos time from the request's arrival to its answer
      */

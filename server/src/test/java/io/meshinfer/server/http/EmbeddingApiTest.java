@@ -73,8 +73,8 @@ class EmbeddingApiTest {
                 "# TYPE te_request_count counter", "te_request_count{method=\"embed\"}",
                 "meshinfer_http_requests_total{route=\"embed\",status=\"200\"}",
                 "meshinfer_http_requests_total{route=\"embed\",status=\"400\"}",
-                "te_request_failure{err=\"Empty\"}", "te_embed_count ", "te_embed_success ",
-                "te_embed_failure{err=\"Empty\"}", "# TYPE te_request_duration histogram",
+                "te_request_failure{err=\"validation\"}", "te_embed_count ", "te_embed_success ",
+                "te_embed_failure{err=\"validation\"}", "# TYPE te_request_duration histogram",
                 "te_request_tokenization_duration_bucket", "te_request_queue_duration_bucket",
                 "te_request_inference_duration_bucket", "te_batch_next_size_bucket", "te_batch_next_tokens_bucket",
                 "te_queue_size{model=\"all-MiniLM-L6-v2\"} 0"}) {
