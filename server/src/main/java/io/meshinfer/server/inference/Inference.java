@@ -109,7 +109,7 @@ public final class Inference {
         } catch (TokenizerException e) {
             throw new ApiException(Status.UNPROCESSABLE_CONTENT_422, ErrorType.TOKENIZER, e.getMessage());
         }
-        timings.addTokenization(System.nanoTime() - start, tokens, characters);
+        timings.addTokenization(System.nanoTime() - start, count, tokens, characters);
         return encodings;
     }
 

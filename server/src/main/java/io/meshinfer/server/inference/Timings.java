@@ -13,11 +13,18 @@ public final class Timings {
     private long inferenceNanos;
     private int tokens;
     private int characters;
+    private int inputs;
 
-    public void addTokenization(long nanos, int tokenCount, int characterCount) {
+    public void addTokenization(long nanos, int inputCount, int tokenCount, int characterCount) {
         tokenizationNanos += nanos;
+        inputs += inputCount;
         tokens += tokenCount;
         characters += characterCount;
+    }
+
+    /** Inputs the request carried (texts, pairs or token-id lists). */
+    public int inputs() {
+        return inputs;
     }
 
     public void recordInference(long queue, long inference) {

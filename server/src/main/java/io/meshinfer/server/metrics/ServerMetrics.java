@@ -35,15 +35,16 @@ public final class ServerMetrics implements BatchListener {
      * @param totalNanos time from the request's arrival to its answer
      */
     public void request(String route, int status, String errorType, Timings timings, long totalNanos) {
-        Map<String, String> routeLabel = Map.of("method", route);
+        // TEI's label: whether the request carried one input or several.
+        Map<String, String> methodLabel = Map.of("method", timings != null && timings.inputs() > 1 ? "batch" : "single");
         registry.increment("meshinfer_http_requests_total", "HTTP requests by route and status",
                            Map.of("route", route, "status", Integer.toString(status)), 1);
-        registry.increment("te_request_count", "Inference requests received", routeLabel, 1);
+        registry.increment("te_request_count", "Inference requests received", methodLabel, 1);
         // TEI also counts per operation (te_embed_count, te_predict_success, ...).
         String perRoute = "te_" + route;
         registry.increment(perRoute + "_count", route + " requests received", Map.of(), 1);
         if (status < 400) {
-            registry.increment("te_request_success", "Inference requests answered successfully", routeLabel, 1);
+            registry.increment("te_request_success", "Inference requests answered successfully", methodLabel, 1);
             registry.increment(perRoute + "_success", route + " requests answered successfully", Map.of(), 1);
         } else {
             registry.increment("te_request_failure", "Inference requests that failed, by error type",

@@ -70,7 +70,7 @@ class EmbeddingApiTest {
         assertEquals(200, metrics.status());
         assertTrue(metrics.headers().firstValue("content-type").orElseThrow().startsWith("text/plain"));
         for (String expected : new String[] {
-                "# TYPE te_request_count counter", "te_request_count{method=\"embed\"}",
+                "# TYPE te_request_count counter", "te_request_count{method=\"single\"}",
                 "meshinfer_http_requests_total{route=\"embed\",status=\"200\"}",
                 "meshinfer_http_requests_total{route=\"embed\",status=\"400\"}",
                 "te_request_failure{err=\"validation\"}", "te_embed_count ", "te_embed_success ",
