@@ -1,5 +1,6 @@
 package io.meshinfer.tokenizers;
 
+import java.lang.reflect.Array;
 import java.util.Arrays;
 
 /**
@@ -53,37 +54,24 @@ public record Encoding(long[] ids,
     }
 
     private static Encoding concat(Encoding a, Encoding b) {
-        return new Encoding(concat(a.ids, b.ids),
-                            concat(a.typeIds, b.typeIds),
-                            concat(a.tokens, b.tokens),
-                            concat(a.special, b.special),
-                            concat(a.starts, b.starts),
-                            concat(a.ends, b.ends),
-                            concat(a.sequenceIds, b.sequenceIds),
-                            concat(a.wordIds, b.wordIds));
+        return new Encoding(joined(a.ids, b.ids),
+                            joined(a.typeIds, b.typeIds),
+                            joined(a.tokens, b.tokens),
+                            joined(a.special, b.special),
+                            joined(a.starts, b.starts),
+                            joined(a.ends, b.ends),
+                            joined(a.sequenceIds, b.sequenceIds),
+                            joined(a.wordIds, b.wordIds));
     }
 
-    private static long[] concat(long[] a, long[] b) {
-        long[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
-
-    private static int[] concat(int[] a, int[] b) {
-        int[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
-
-    private static boolean[] concat(boolean[] a, boolean[] b) {
-        boolean[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
-
-    private static String[] concat(String[] a, String[] b) {
-        String[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
+    /** Joins two arrays of the same type, primitive or not. */
+    @SuppressWarnings("unchecked")
+    private static <A> A joined(A a, A b) {
+        int na = Array.getLength(a);
+        int nb = Array.getLength(b);
+        A out = (A) Array.newInstance(a.getClass().getComponentType(), na + nb);
+        System.arraycopy(a, 0, out, 0, na);
+        System.arraycopy(b, 0, out, na, nb);
         return out;
     }
 }
