@@ -119,6 +119,7 @@ public final class Batcher implements AutoCloseable {
 
     private void loop() {
         Job carried = null;
+        List<Job> batch = new ArrayList<>();
         while (!closed) {
             try {
                 Job first = carried != null ? carried : queue.take();
@@ -126,19 +127,27 @@ public final class Batcher implements AutoCloseable {
                 if (dropIfAbandoned(first)) {
                     continue;
                 }
-                List<Job> batch = new ArrayList<>();
                 batch.add(first);
                 carried = fill(batch);
                 run(batch);
             } catch (InterruptedException e) {
+                // Closing: whatever was taken from the queue but not run is answered here; close() drains the rest.
                 if (carried != null) {
-                    carried.result.completeExceptionally(new ShutdownException(model.name()));
+                    batch.add(carried);
                 }
+                batch.forEach(job -> job.result.completeExceptionally(new ShutdownException(model.name())));
                 return;
             } catch (RuntimeException | Error e) {
                 // Never let the batch thread die: every later request of this model would hang.
                 LOG.log(Level.SEVERE, "batcher of model " + model.name() + " failed", e);
+                batch.forEach(job -> job.result.completeExceptionally(
+                        new InferenceException("batch failed: " + e, e)));
+            } finally {
+                batch.clear();
             }
+        }
+        if (carried != null) {
+            carried.result.completeExceptionally(new ShutdownException(model.name()));
         }
     }
 

@@ -112,6 +112,22 @@ class BatcherTest {
     }
 
     @Test
+    void closingAnswersEveryInputStillWaitingInsteadOfLeavingItHanging() throws Exception {
+        Model model = TestModels.load(MODEL, new BatchPolicy(16384, 64, 5_000_000, 512), BatchListener.NONE);
+        // The long batch delay keeps the first input inside the batcher, the others in its queue.
+        List<CompletableFuture<ModelOutput>> results = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            results.add(model.submit(encode(model, "waiting " + i), () -> false));
+        }
+        Thread.sleep(200);
+        model.close();
+        for (CompletableFuture<ModelOutput> r : results) {
+            ExecutionException e = assertThrows(ExecutionException.class, () -> r.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(ShutdownException.class, e.getCause());
+        }
+    }
+
+    @Test
     void aBudgetBelowTheModelsMaximumLengthIsRefusedAtStart() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TestModels.load(MODEL, new BatchPolicy(128, 64, 0, 512), BatchListener.NONE));
