@@ -25,6 +25,7 @@ import io.helidon.webserver.http.ServerResponse;
 
 import io.meshinfer.models.Model;
 import io.meshinfer.models.batch.OverloadedException;
+import io.meshinfer.models.runtime.Device;
 import io.meshinfer.server.inference.Inference;
 import io.meshinfer.server.inference.Timings;
 import io.meshinfer.server.metrics.ServerMetrics;
@@ -145,8 +146,11 @@ public final class Exchange {
             // The rest of an over-large or unreadable body would be read as the next request.
             res.header(HeaderNames.CONNECTION, "close");
         }
-        metrics.request(route, error.status().code(), error.type().metric(), timings,
-                        timings == null ? 0 : timings.totalNanos());
+        long total = timings == null ? 0 : timings.totalNanos();
+        if (timings != null) {
+            phaseHeaders(res, timings, total);
+        }
+        metrics.request(route, error.status().code(), error.type().metric(), timings, total);
         send(res, error.status(), body);
     }
 
@@ -199,11 +203,15 @@ public final class Exchange {
 
     private static void timingHeaders(ServerResponse res, Model model, Timings t) {
         long total = t.totalNanos();
-        res.header("x-compute-type", model.device().kind() == io.meshinfer.models.runtime.Device.Kind.CPU
-                ? "cpu" : "gpu");
+        res.header("x-compute-type", model.device().kind() == Device.Kind.CPU ? "cpu" : "gpu");
         res.header("x-compute-time", millis(total));
         res.header("x-compute-characters", Integer.toString(t.characters()));
         res.header("x-compute-tokens", Integer.toString(t.tokens()));
+        phaseHeaders(res, t, total);
+    }
+
+    /** TEI's per-phase headers and the same phases as {@code Server-Timing}; errors carry them too. */
+    private static void phaseHeaders(ServerResponse res, Timings t, long total) {
         res.header("x-total-time", millis(total));
         res.header("x-tokenization-time", millis(t.tokenizationNanos()));
         res.header("x-queue-time", millis(t.queueNanos()));

@@ -82,6 +82,9 @@ class BadInputTest {
         assertNotNull(reply.json(), "JSON body expected: " + reply.body());
         assertEquals(c.errorType(), reply.json().get("error_type").asText(), reply.body());
         assertTrue(reply.json().get("error").asText().length() > 5, reply.body());
+        if (c.path().startsWith("/embed") || c.path().startsWith("/predict")) {
+            assertTrue(reply.headers().firstValue("x-total-time").isPresent(), "errors carry timing headers too");
+        }
     }
 
     @Test
