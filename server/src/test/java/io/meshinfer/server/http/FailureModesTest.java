@@ -65,10 +65,10 @@ class FailureModesTest {
     @Test
     void requestsInFlightAtShutdownAreAnswered() throws Exception {
         // The batch delay keeps the request waiting in the batcher while the server is told to stop.
-        TestServer server = TestServer.start("--max-batch-delay", "3000000");
+        TestServer server = TestServer.start("--max-batch-delay", "5000000");
         CompletableFuture<Reply> inFlight = CompletableFuture.supplyAsync(
                 () -> server.post("/embed", "{\"inputs\": \"in flight\"}"));
-        Thread.sleep(1000);
+        Thread.sleep(1500);
         long start = System.nanoTime();
         server.close();
         assertTrue(System.nanoTime() - start > TimeUnit.MILLISECONDS.toNanos(500), "close waited for the request");

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.meshinfer.models.builtin.BuiltinModels;
 import io.meshinfer.server.TestServer;
 import io.meshinfer.server.TestServer.Reply;
+import io.meshinfer.server.config.ServerConfig;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -18,8 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 class PromptTest {
     @Test
     void aNamedPromptIsTheSameAsWritingItsPrefix(@TempDir Path dir) throws IOException {
-        Path builtin = BuiltinModels.directory(BuiltinModels.DEFAULT,
-                                               Path.of(System.getProperty("user.home"), ".cache", "meshinfer"));
+        Path builtin = BuiltinModels.directory(BuiltinModels.DEFAULT, ServerConfig.defaults().cacheDir());
         try (var files = Files.walk(builtin)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 Path target = dir.resolve(builtin.relativize(f).toString());
