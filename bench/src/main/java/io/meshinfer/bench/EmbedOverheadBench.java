@@ -1,8 +1,6 @@
 package io.meshinfer.bench;
 
 import java.io.IOException;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -18,13 +16,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import io.meshinfer.models.Model;
-import io.meshinfer.models.runtime.InputBuffers;
-import io.meshinfer.models.runtime.ModelSession;
 import io.meshinfer.server.MeshinferServer;
-import io.meshinfer.server.config.ConfigLoader;
-import io.meshinfer.tokenizers.Encoding;
-import io.meshinfer.tokenizers.TruncationDirection;
 
 /**
  * The cost of serving one short sentence over HTTP, against the cost of the work itself.
@@ -45,19 +37,14 @@ public class EmbedOverheadBench {
     private MeshinferServer server;
     private RawHttpClient client;
     private byte[] request;
-    private Model model;
-    private ModelSession session;
-    private InputBuffers buffers;
+    private InProcess direct;
 
     @Setup(Level.Trial)
     public void start() throws IOException {
-        server = MeshinferServer.start(ConfigLoader.load(List.of("--port", "0", "--admin-port", "0",
-                                                                 "--log-level", "warning"), Map.of()));
+        server = InProcess.server();
         client = new RawHttpClient(server.port());
         request = RawHttpClient.post("/embed", "{\"inputs\": \"" + SENTENCE + "\"}");
-        model = server.models().defaultModel();
-        session = model.session();
-        buffers = new InputBuffers(model.description().maxLength());
+        direct = new InProcess(server.models().defaultModel());
     }
 
     @TearDown(Level.Trial)
@@ -68,10 +55,7 @@ public class EmbedOverheadBench {
 
     @Benchmark
     public float[] inProcess() throws Exception {
-        Encoding e = model.tokenizer().encode(SENTENCE, false, TruncationDirection.RIGHT);
-        buffers.reset(1, e.length());
-        buffers.putRow(0, e.ids(), e.typeIds());
-        return session.run(buffers, model.description().inputs(), model.description().output());
+        return direct.run(SENTENCE);
     }
 
     @Benchmark

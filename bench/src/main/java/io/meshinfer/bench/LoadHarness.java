@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,7 +23,7 @@ import io.meshinfer.models.Model;
 import io.meshinfer.models.builtin.BuiltinModels;
 import io.meshinfer.models.runtime.InputBuffers;
 import io.meshinfer.server.MeshinferServer;
-import io.meshinfer.server.config.ConfigLoader;
+import io.meshinfer.server.config.ServerConfig;
 import io.meshinfer.tokenizers.Encoding;
 import io.meshinfer.tokenizers.TruncationDirection;
 
@@ -86,67 +85,54 @@ public final class LoadHarness {
      * machine's drift (other load, frequency, thermal) falls on both equally.
      */
     static void interleavedOverhead(int samples) throws Exception {
-        try (MeshinferServer server = MeshinferServer.start(ConfigLoader.load(
-                List.of("--port", "0", "--admin-port", "0", "--log-level", "warning"), Map.of()));
+        try (MeshinferServer server = InProcess.server();
              RawHttpClient client = new RawHttpClient(server.port())) {
-            Model model = server.models().defaultModel();
-            InputBuffers buffers = new InputBuffers(model.description().maxLength());
+            InProcess direct = new InProcess(server.models().defaultModel());
             String sentence = EmbedOverheadBench.SENTENCE;
             byte[] request = RawHttpClient.post("/embed", "{\"inputs\": \"" + sentence + "\"}");
-            int warmup = samples / 2;
+            byte[] decode = RawHttpClient.post("/decode", "{\"ids\": [101, 7592, 102]}");
             long[] local = new long[samples];
             long[] http = new long[samples];
-            for (int i = -warmup; i < samples; i++) {
-                long start = System.nanoTime();
-                Encoding e = model.tokenizer().encode(sentence, false, TruncationDirection.RIGHT);
-                buffers.reset(1, e.length());
-                buffers.putRow(0, e.ids(), e.typeIds());
-                model.session().run(buffers, model.description().inputs(), model.description().output());
-                long middle = System.nanoTime();
-                if (client.exchange(request) != 200) {
-                    throw new IllegalStateException("embed failed");
-                }
-                long end = System.nanoTime();
+            // The same HTTP path without inference, right after another request and right after a graph run: the
+            // difference is what the graph's pass over its weights does to the caches the HTTP path runs from.
+            long[] floor = new long[samples];
+            long[] floorAfterRun = new long[samples];
+            for (int i = -samples / 2; i < samples; i++) {
+                long t0 = System.nanoTime();
+                direct.run(sentence);
+                long t1 = System.nanoTime();
+                expect200(client.exchange(request));
+                long t2 = System.nanoTime();
+                direct.run(sentence);
+                long t3 = System.nanoTime();
+                expect200(client.exchange(decode));
+                long t4 = System.nanoTime();
+                expect200(client.exchange(decode));
+                long t5 = System.nanoTime();
                 if (i >= 0) {
-                    local[i] = middle - start;
-                    http[i] = end - middle;
+                    local[i] = t1 - t0;
+                    http[i] = t2 - t1;
+                    floorAfterRun[i] = t4 - t3;
+                    floor[i] = t5 - t4;
                 }
             }
-            java.util.Arrays.sort(local);
-            java.util.Arrays.sort(http);
-            double p50Local = local[samples / 2] / 1e3;
-            double p50Http = http[samples / 2] / 1e3;
+            double p50Local = InProcess.p50Micros(local);
+            double p50Http = InProcess.p50Micros(http);
+            double p50FloorAfterRun = InProcess.p50Micros(floorAfterRun);
             System.out.printf(Locale.ROOT, "overhead, interleaved (%d pairs): p50 over HTTP %.1f us / p50 in-process "
                     + "%.1f us = %.3f (target <= 1.10)%n", samples, p50Http, p50Local, p50Http / p50Local);
-
-            // The same HTTP path without inference, back to back and right after a graph run: the difference is
-            // what the graph's pass over its weights does to the caches the HTTP path runs from.
-            byte[] decode = RawHttpClient.post("/decode", "{\"ids\": [101, 7592, 102]}");
-            long[] hot = new long[samples];
-            long[] afterRun = new long[samples];
-            for (int i = -warmup; i < samples; i++) {
-                long start = System.nanoTime();
-                client.exchange(decode);
-                long hotNanos = System.nanoTime() - start;
-                Encoding e = model.tokenizer().encode(sentence, false, TruncationDirection.RIGHT);
-                buffers.reset(1, e.length());
-                buffers.putRow(0, e.ids(), e.typeIds());
-                model.session().run(buffers, model.description().inputs(), model.description().output());
-                start = System.nanoTime();
-                client.exchange(decode);
-                if (i >= 0) {
-                    hot[i] = hotNanos;
-                    afterRun[i] = System.nanoTime() - start;
-                }
-            }
-            java.util.Arrays.sort(hot);
-            java.util.Arrays.sort(afterRun);
             System.out.printf(Locale.ROOT, "HTTP floor (POST /decode, no inference): p50 %.1f us right after "
-                    + "another request, %.1f us right after a graph run%n", hot[samples / 2] / 1e3,
-                              afterRun[samples / 2] / 1e3);
-            double bound = (p50Local + afterRun[samples / 2] / 1e3) / p50Local;
+                    + "another request, %.1f us right after a graph run%n", InProcess.p50Micros(floor),
+                              p50FloorAfterRun);
+            double bound = (p50Local + p50FloorAfterRun) / p50Local;
             System.out.printf(Locale.ROOT, "overhead bound (in-process + HTTP floor after a graph run, same run): "
                     + "%.3f; measured overhead / bound = %.3f%n", bound, (p50Http / p50Local) / bound);
+        }
+    }
+
+    private static void expect200(int status) {
+        if (status != 200) {
+            throw new IllegalStateException("the server answered " + status);
         }
     }
 
@@ -162,10 +148,9 @@ public final class LoadHarness {
     }
 
     private static double throughput(List<String> flags, int seconds, int clients) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--port", "0", "--admin-port", "0", "--log-level", "warning",
-                                                    "--max-concurrent-requests", "4096"));
+        List<String> args = new ArrayList<>(List.of("--max-concurrent-requests", "4096"));
         args.addAll(flags);
-        try (MeshinferServer server = MeshinferServer.start(ConfigLoader.load(args, Map.of()))) {
+        try (MeshinferServer server = InProcess.server(args.toArray(String[]::new))) {
             run(server.port(), clients, Math.max(2, seconds / 3));
             long count = run(server.port(), clients, seconds);
             return count / (double) seconds;
@@ -210,8 +195,7 @@ public final class LoadHarness {
 
     /** Sentences per second straight through the graph at batch 1 and at batch 32. */
     private static double[] rawBound(int seconds) throws Exception {
-        try (MeshinferServer server = MeshinferServer.start(ConfigLoader.load(
-                List.of("--port", "0", "--admin-port", "0", "--log-level", "warning"), Map.of()))) {
+        try (MeshinferServer server = InProcess.server()) {
             Model model = server.models().defaultModel();
             List<Encoding> encodings = SENTENCES.stream()
                     .map(s -> model.tokenizer().encode(s, false, TruncationDirection.RIGHT)).toList();
@@ -289,7 +273,8 @@ public final class LoadHarness {
     }
 
     private static long bareSessionRss(List<String> jvm) throws Exception {
-        Path model = BuiltinModels.directory(BuiltinModels.DEFAULT, defaultCache()).resolve("model.onnx");
+        Path model = BuiltinModels.directory(BuiltinModels.DEFAULT, ServerConfig.defaults().cacheDir())
+                .resolve("model.onnx");
         List<String> command = new ArrayList<>(jvm);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), BareSession.class.getName(),
                                model.toString()));
@@ -304,11 +289,6 @@ public final class LoadHarness {
             bare.destroy();
             bare.waitFor(10, TimeUnit.SECONDS);
         }
-    }
-
-    private static Path defaultCache() {
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        return (xdg != null ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache")).resolve("meshinfer");
     }
 
     private static long rssKb(long pid) throws IOException {

@@ -134,7 +134,7 @@ public final class EmbeddingEndpoints {
 
     private static List<ModelOutput> run(Call call, List<Inputs.Input> inputs) {
         JsonBody body = call.body();
-        List<Inputs.Input> prompted = Inputs.prompted(inputs, body, call.model().description());
+        List<Inputs.Input> prompted = Inputs.prompted(inputs, Inputs.promptPrefix(body, call.model().description()));
         List<Encoding> encodings = call.inference().tokenize(call.model(), prompted,
                                                              call.inference().truncate(body.bool("truncate")),
                                                              body.truncationDirection(), call.timings());

@@ -65,7 +65,7 @@ public final class Exchange {
             Timings timings = new Timings();
             inFlight.incrementAndGet();
             try {
-                JsonBody body = JsonBody.parse(readBody(req));
+                JsonBody body = JsonBody.parse(readBody(req, res));
                 Optional<String> name = req.path().pathParameters().first("name").asOptional();
                 if (name.isEmpty() && modelField != null) {
                     name = body.string(modelField).filter(n -> !n.isBlank());
@@ -142,10 +142,6 @@ public final class Exchange {
         if (error.status() == Status.TOO_MANY_REQUESTS_429) {
             res.header(HeaderNames.RETRY_AFTER, "1");
         }
-        if (error.status() == Status.REQUEST_ENTITY_TOO_LARGE_413 || error.status() == Status.BAD_REQUEST_400) {
-            // The rest of an over-large or unreadable body would be read as the next request.
-            res.header(HeaderNames.CONNECTION, "close");
-        }
         long total = timings == null ? 0 : timings.totalNanos();
         if (timings != null) {
             phaseHeaders(res, timings, total);
@@ -154,9 +150,14 @@ public final class Exchange {
         send(res, error.status(), body);
     }
 
-    private byte[] readBody(ServerRequest req) {
+    /**
+     * Reads the whole body, bounded by the payload limit. When it cannot be read whole, the connection is marked to
+     * close: the unread rest would otherwise be parsed as the next request.
+     */
+    private byte[] readBody(ServerRequest req, ServerResponse res) {
         OptionalLong length = req.headers().contentLength();
         if (length.isPresent() && length.getAsLong() > payloadLimit) {
+            res.header(HeaderNames.CONNECTION, "close");
             throw tooLarge();
         }
         try {
@@ -165,11 +166,13 @@ public final class Exchange {
                                                                                           payloadLimit + 1);
             byte[] body = req.content().inputStream().readNBytes(wanted);
             if (body.length > payloadLimit) {
+                res.header(HeaderNames.CONNECTION, "close");
                 throw tooLarge();
             }
             return body;
         } catch (IOException | UncheckedIOException | DataReader.InsufficientDataAvailableException e) {
             // The body ended before its declared length: the client went away or sent a truncated request.
+            res.header(HeaderNames.CONNECTION, "close");
             throw new ApiException(Status.BAD_REQUEST_400, ErrorType.BAD_REQUEST, "request body ended early");
         }
     }

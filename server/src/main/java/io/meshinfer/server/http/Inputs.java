@@ -58,18 +58,21 @@ public final class Inputs {
     }
 
     /**
-     * The inputs with the request's prompt ({@code prompt_name}, else the model's default prompt) put before every
-     * text; token-id inputs are left as they are.
+     * The request's prompt ({@code prompt_name}, else the model's default prompt), to put before every text; empty
+     * when there is none.
      *
      * @throws ApiException 422 for a prompt the model does not have
      */
-    public static List<Input> prompted(List<Input> inputs, JsonBody body, ModelDescription model) {
-        String prefix;
+    public static String promptPrefix(JsonBody body, ModelDescription model) {
         try {
-            prefix = model.promptPrefix(body.string("prompt_name"));
+            return model.promptPrefix(body.string("prompt_name"));
         } catch (IllegalArgumentException e) {
             throw ApiException.validation("prompt_name", e.getMessage());
         }
+    }
+
+    /** The inputs with {@code prefix} put before every text; token-id inputs are left as they are. */
+    public static List<Input> prompted(List<Input> inputs, String prefix) {
         if (prefix.isEmpty()) {
             return inputs;
         }

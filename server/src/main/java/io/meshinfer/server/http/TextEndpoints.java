@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.helidon.http.Status;
 
 import io.meshinfer.models.ModelDescription;
 import io.meshinfer.models.ModelOutput;
@@ -62,7 +61,9 @@ public final class TextEndpoints {
         }
         ModelDescription model = call.model().description();
         boolean raw = body.bool("raw_scores").orElse(false);
-        List<Encoding> encodings = tokenizeMixed(call, firsts, seconds);
+        List<Encoding> encodings = call.inference().tokenizePairs(call.model(), firsts, seconds,
+                                                                  call.inference().truncate(body.bool("truncate")),
+                                                                  body.truncationDirection(), call.timings());
         List<ModelOutput> outputs = call.inference().run(call.model(), encodings, call.abandoned(), call.timings());
         List<Object> answers = new ArrayList<>(outputs.size());
         for (int i = 0; i < outputs.size(); i++) {
@@ -124,10 +125,10 @@ public final class TextEndpoints {
         Inputs.checkBatchSize(texts.size(), maxClientBatchSize, "inputs");
         boolean addSpecial = body.bool("add_special_tokens").orElse(true);
         TextTokenizer tokenizer = call.model().tokenizer();
-        List<String> prompted = Inputs.prompted(texts.stream().map(t -> new Inputs.Input(t, null)).toList(), body,
-                                                call.model().description()).stream().map(Inputs.Input::text).toList();
+        String prefix = Inputs.promptPrefix(body, call.model().description());
         List<List<Map<String, Object>>> answer = new ArrayList<>();
-        for (String text : prompted) {
+        for (String input : texts) {
+            String text = prefix + input;
             Encoding e = tokenizer.encodeRaw(text, addSpecial);
             List<Map<String, Object>> tokens = new ArrayList<>(e.length());
             for (int i = 0; i < e.length(); i++) {
@@ -194,21 +195,6 @@ public final class TextEndpoints {
             answer.add(item);
         }
         return answer;
-    }
-
-    private static List<Encoding> tokenizeMixed(Call call, List<String> firsts, List<String> seconds) {
-        JsonBody body = call.body();
-        boolean truncate = call.inference().truncate(body.bool("truncate"));
-        List<Encoding> out = new ArrayList<>(firsts.size());
-        for (int i = 0; i < firsts.size(); i++) {
-            List<Encoding> one = seconds.get(i) == null
-                    ? call.inference().tokenize(call.model(), List.of(new Inputs.Input(firsts.get(i), null)), truncate,
-                                                body.truncationDirection(), call.timings())
-                    : call.inference().tokenizePairs(call.model(), List.of(firsts.get(i)), List.of(seconds.get(i)),
-                                                     truncate, body.truncationDirection(), call.timings());
-            out.add(one.getFirst());
-        }
-        return out;
     }
 
     private static String substring(String text, int startCodePoint, int endCodePoint) {

@@ -79,15 +79,17 @@ public final class Inference {
     }
 
     /**
-     * Tokenizes text pairs ({@code firsts[i]}, {@code seconds[i]}) for cross-encoders and pair classifiers.
+     * Tokenizes text pairs ({@code firsts[i]}, {@code seconds[i]}) for cross-encoders and pair classifiers; a null
+     * {@code seconds[i]} makes that input a single text.
      *
      * @throws ApiException as {@link #tokenize}
      */
     public List<Encoding> tokenizePairs(Model model, List<String> firsts, List<String> seconds, boolean truncate,
                                         TruncationDirection direction, Timings timings) {
-        return timed(firsts.size(), timings,
-                     i -> model.tokenizer().encodePair(firsts.get(i), seconds.get(i), truncate, direction),
-                     i -> firsts.get(i) + seconds.get(i));
+        return timed(firsts.size(), timings, i -> seconds.get(i) == null
+                             ? model.tokenizer().encode(firsts.get(i), truncate, direction)
+                             : model.tokenizer().encodePair(firsts.get(i), seconds.get(i), truncate, direction),
+                     i -> seconds.get(i) == null ? firsts.get(i) : firsts.get(i) + seconds.get(i));
     }
 
     private static List<Encoding> timed(int count, Timings timings, IntFunction<Encoding> encode,

@@ -1,0 +1,50 @@
+package io.meshinfer.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import ai.onnxruntime.OrtException;
+
+import io.meshinfer.models.Model;
+import io.meshinfer.models.runtime.InputBuffers;
+import io.meshinfer.server.MeshinferServer;
+import io.meshinfer.server.config.ConfigLoader;
+import io.meshinfer.tokenizers.Encoding;
+import io.meshinfer.tokenizers.TruncationDirection;
+
+/**
+ * What the benches measure against: a quiet server in this JVM, and one sentence straight through the tokenizer and
+ * the graph, as the batch thread does for a batch of one. Not thread-safe: one per measuring thread.
+ */
+final class InProcess {
+    private final Model model;
+    private final InputBuffers buffers;
+
+    InProcess(Model model) {
+        this.model = model;
+        this.buffers = new InputBuffers(model.description().maxLength());
+    }
+
+    /** A server on free loopback ports with these flags, logging only warnings. */
+    static MeshinferServer server(String... flags) {
+        List<String> args = new ArrayList<>(List.of("--port", "0", "--admin-port", "0", "--log-level", "warning"));
+        args.addAll(List.of(flags));
+        return MeshinferServer.start(ConfigLoader.load(args, Map.of()));
+    }
+
+    /** Tokenizes {@code text} and runs the graph on it, without batching or HTTP. */
+    float[] run(String text) throws OrtException {
+        Encoding e = model.tokenizer().encode(text, false, TruncationDirection.RIGHT);
+        buffers.reset(1, e.length());
+        buffers.putRow(0, e.ids(), e.typeIds());
+        return model.session().run(buffers, model.description().inputs(), model.description().output());
+    }
+
+    /** The median of {@code nanos}, in microseconds (sorts the array). */
+    static double p50Micros(long[] nanos) {
+        Arrays.sort(nanos);
+        return nanos[nanos.length / 2] / 1e3;
+    }
+}
