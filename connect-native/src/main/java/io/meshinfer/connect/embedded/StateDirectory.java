@@ -1,0 +1,141 @@
+package io.meshinfer.connect.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.net.URI;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import io.meshinfer.connect.tls.LeafCert;
+import io.meshinfer.connect.tls.Pem;
+
+/**
+ * The embedded mode's state on disk: the CA (its root certificate and its key), the intentions file, and where
+ * certificates for local callers are written. The directory is 0700 and every key file 0600, created with those
+ * permissions rather than narrowed afterwards. The server and {@code meshinfer cert issue} share the directory;
+ * a file lock makes sure only one of them creates the CA. Thread-safe.
+ */
+public final class StateDirectory {
+    private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> PUBLIC_FILE = PosixFilePermissions.fromString("rw-r--r--");
+
+    private static final int URI_SAN = 6;
+
+    private final Path dir;
+
+    private StateDirectory(Path dir) {
+        this.dir = dir;
+    }
+
+    /** Opens the directory, creating it (0700) when missing. */
+    public static StateDirectory open(Path dir) {
+        try {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR));
+            }
+            return new StateDirectory(dir.toAbsolutePath());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the state directory " + dir, e);
+        }
+    }
+
+    public Path path() {
+        return dir;
+    }
+
+    /** The file of {@code service-intentions} config entries the embedded mode enforces. */
+    public Path intentionsFile() {
+        return dir.resolve("intentions.json");
+    }
+
+    /** The CA kept in this directory, created on first use with a fresh trust domain. */
+    public EmbeddedCa ca() {
+        Path certFile = dir.resolve("ca.pem");
+        Path keyFile = dir.resolve("ca-key.pem");
+        try (FileChannel lockFile = FileChannel.open(dir.resolve(".ca.lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock ignored = lockFile.lock()) {
+            if (Files.exists(certFile) && Files.exists(keyFile)) {
+                return load(certFile, keyFile);
+            }
+            EmbeddedCa ca = EmbeddedCa.generate(UUID.randomUUID() + ".consul");
+            writePrivate(keyFile, Pem.encode(ca.rootKey()));
+            write(certFile, Pem.encode(ca.root()), PUBLIC_FILE);
+            return ca;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create the CA in " + dir, e);
+        }
+    }
+
+    /**
+     * Writes {@code cert.pem} (leaf), {@code key.pem} (0600) and {@code ca.pem} (the roots) into {@code out}, the
+     * three files a local caller such as curl needs.
+     */
+    public static void writeCallerFiles(Path out, LeafCert leaf, List<X509Certificate> roots) {
+        try {
+            Files.createDirectories(out);
+            writePrivate(out.resolve("key.pem"), Pem.encode(leaf.key()));
+            write(out.resolve("cert.pem"), Pem.encode(leaf.chain().toArray()), PUBLIC_FILE);
+            write(out.resolve("ca.pem"), Pem.encode(roots.toArray()), PUBLIC_FILE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write certificates to " + out, e);
+        }
+    }
+
+    private static EmbeddedCa load(Path certFile, Path keyFile) throws IOException {
+        X509Certificate root = Pem.certificates(Files.readString(certFile, StandardCharsets.US_ASCII)).getFirst();
+        String trustDomain = trustDomainOf(root);
+        return new EmbeddedCa(trustDomain, root, Pem.privateKey(Files.readString(keyFile, StandardCharsets.US_ASCII)));
+    }
+
+    // The root's URI SAN is spiffe://<trust-domain>, as Consul writes it.
+    private static String trustDomainOf(X509Certificate root) {
+        try {
+            var names = root.getSubjectAlternativeNames();
+            for (List<?> name : names == null ? List.<List<?>>of() : names) {
+                if ((Integer) name.get(0) == URI_SAN && name.get(1) instanceof String uri && uri.startsWith("spiffe://")) {
+                    String host = URI.create(uri).getHost();
+                    if (host != null) {
+                        return host;
+                    }
+                }
+            }
+        } catch (CertificateParsingException | IllegalArgumentException e) {
+            throw new IllegalStateException("the CA root in the state directory has an unreadable SPIFFE URI", e);
+        }
+        throw new IllegalStateException("the CA root in the state directory has no SPIFFE URI");
+    }
+
+    private static void writePrivate(Path file, String text) throws IOException {
+        write(file, text, OWNER_ONLY_FILE);
+    }
+
+    // Written beside the target with its final permissions, then renamed over it: readers see all or nothing.
+    private static void write(Path file, String text, Set<PosixFilePermission> permissions) throws IOException {
+        Path temp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        try {
+            Files.createFile(temp, PosixFilePermissions.asFileAttribute(permissions));
+        } catch (FileAlreadyExistsException e) {
+            throw new IOException("temporary file already exists: " + temp, e);
+        }
+        try {
+            Files.writeString(temp, text, StandardCharsets.US_ASCII, StandardOpenOption.TRUNCATE_EXISTING);
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+}
