@@ -67,6 +67,39 @@ public final class IntentionSet {
                 .toList();
     }
 
+    /**
+     * The snapshot from Consul's intention match API ({@code GET /v1/connect/intentions/match?by=destination&name=}
+     * the destination's service, in its namespace and partition).
+     *
+     * @param json          the response body
+     * @param destination   this server's identity: its partition, namespace and service name are used
+     * @param defaultPolicy what applies when no intention names a caller
+     * @param index         the response's {@code X-Consul-Index}
+     * @throws InvalidIntentionException if the body is not such a response, or holds a rule Consul would refuse
+     */
+    public static IntentionSet fromMatchResponse(String json, SpiffeId destination, DefaultPolicy defaultPolicy,
+                                                 long index) {
+        Objects.requireNonNull(json, "json");
+        ServiceName self = ServiceName.of(destination);
+        return new IntentionSet(self, MatchResponseReader.read(json, self.name()), defaultPolicy, index);
+    }
+
+    /**
+     * The snapshot from {@code service-intentions} config entries, as {@code consul config write} takes them in
+     * JSON: one entry or an array of them. Entries for other destinations are checked, then left out.
+     *
+     * @param json          the entry or entries
+     * @param destination   this server's identity: its partition, namespace and service name are used
+     * @param defaultPolicy what applies when no intention names a caller
+     * @param index         a version number for the source, increasing with each change
+     * @throws InvalidIntentionException if an entry is malformed or is one Consul would refuse to store
+     */
+    public static IntentionSet fromConfigEntries(String json, SpiffeId destination, DefaultPolicy defaultPolicy,
+                                                 long index) {
+        Objects.requireNonNull(json, "json");
+        return new IntentionSet(ServiceName.of(destination), ConfigEntryReader.read(json), defaultPolicy, index);
+    }
+
     /** Whether {@code source} may open a connection; L7 intentions admit it, leaving its requests to be checked. */
     public Decision authorizeConnection(SpiffeId source) {
         Optional<Intention> applicable = applicableTo(source);
