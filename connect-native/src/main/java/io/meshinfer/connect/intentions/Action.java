@@ -10,7 +10,8 @@ enum Action {
         return switch (value) {
             case "allow" -> ALLOW;
             case "deny" -> DENY;
-            default -> throw new InvalidIntentionException(field, "must be \"allow\" or \"deny\", not \"" + value + "\"");
+            default -> throw new InvalidIntentionException(field,
+                    "must be \"allow\" or \"deny\", not \"" + value + "\"");
         };
     }
 }

@@ -46,7 +46,8 @@ final class ConfigEntryReader {
     private static List<Intention> entry(JsonFields entry) {
         String kind = entry.text("Kind");
         if (!kind.equals(KIND)) {
-            throw entry.invalid("Kind", kind.isEmpty() ? "is required" : "must be \"" + KIND + "\", not \"" + kind + "\"");
+            throw entry.invalid("Kind",
+                    kind.isEmpty() ? "is required" : "must be \"" + KIND + "\", not \"" + kind + "\"");
         }
         String name = entry.text("Name");
         String namespace = entry.text("Namespace");
@@ -89,8 +90,9 @@ final class ConfigEntryReader {
         }
         // Consul fills in what a local source leaves out from the destination, except a wildcard.
         boolean local = peer.isEmpty() && samenessGroup.isEmpty();
-        String effectiveNamespace = namespace.isEmpty() && local && !destination.namespace().equals(ServiceName.WILDCARD)
-                ? destination.namespace() : namespace;
+        boolean inheritNamespace =
+                namespace.isEmpty() && local && !destination.namespace().equals(ServiceName.WILDCARD);
+        String effectiveNamespace = inheritNamespace ? destination.namespace() : namespace;
         String effectivePartition = partition.isEmpty() && local ? destination.partition() : partition;
         Source source = src.build(() ->
                 new Source(new ServiceName(name, effectiveNamespace, effectivePartition), peer, samenessGroup));

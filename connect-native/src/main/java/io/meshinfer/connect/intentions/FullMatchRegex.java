@@ -5,7 +5,9 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * A regular expression compiled once, that must match the whole input: Envoy's safe_regex (RE2), which enforces
- * Consul's regex rules, matches that way.
+ * Consul's regex rules, matches that way. Unlike RE2, java.util.regex backtracks, so a pathological rule can be
+ * slow on long input; rules come from operators, and request lines and headers are size-limited. Thread-safe: a
+ * matcher is made per call.
  */
 record FullMatchRegex(Pattern pattern) {
 

@@ -24,7 +24,8 @@ record HeaderMatch(String name, Test test, boolean invert) {
         int given = (present ? 1 : 0) + (exact.isEmpty() ? 0 : 1) + (prefix.isEmpty() ? 0 : 1)
                 + (suffix.isEmpty() ? 0 : 1) + (regex.isEmpty() ? 0 : 1);
         if (given != 1) {
-            throw new InvalidIntentionException("", "should only contain one of Present, Exact, Prefix, Suffix, or Regex");
+            throw new InvalidIntentionException("",
+                    "should only contain one of Present, Exact, Prefix, Suffix, or Regex");
         }
         Test test;
         if (present) {

@@ -53,7 +53,8 @@ record Intention(Source source, ServiceName destination, Rule rule, boolean requ
         Objects.requireNonNull(destination, "destination");
         Objects.requireNonNull(rule, "rule");
         if (rule instanceof L7 && destination.hasWildcard()) {
-            throw new InvalidIntentionException("Permissions", "cannot be specified on intentions with wildcarded destinations");
+            throw new InvalidIntentionException("Permissions",
+                    "cannot be specified on intentions with wildcarded destinations");
         }
     }
 

@@ -62,7 +62,8 @@ public final class IntentionSet {
         this.defaultPolicy = Objects.requireNonNull(defaultPolicy, "defaultPolicy");
         this.index = index;
         this.intentions = intentions.stream()
-                .filter(i -> i.destination().covers(destination.partition(), destination.namespace(), destination.name()))
+                .filter(i -> i.destination()
+                        .covers(destination.partition(), destination.namespace(), destination.name()))
                 .sorted(Intention.EVALUATION_ORDER)
                 .toList();
     }
@@ -142,6 +143,7 @@ public final class IntentionSet {
                 + ", defaultPolicy=" + defaultPolicy + ", index=" + index + "]";
     }
 
+    /** For tests: the memo's bound is not otherwise observable. */
     int memoSize() {
         return memo.size();
     }

@@ -9,7 +9,8 @@ sealed interface PathMatch {
     static PathMatch of(String exact, String prefix, String regex) {
         int given = (exact.isEmpty() ? 0 : 1) + (prefix.isEmpty() ? 0 : 1) + (regex.isEmpty() ? 0 : 1);
         if (given > 1) {
-            throw new InvalidIntentionException("", "should only contain at most one of PathExact, PathPrefix, or PathRegex");
+            throw new InvalidIntentionException("",
+                    "should only contain at most one of PathExact, PathPrefix, or PathRegex");
         }
         if (!exact.isEmpty()) {
             return new Exact(exact);

@@ -109,7 +109,8 @@ class ConfigEntryTest {
                 { "Kind": "service-intentions", "Name": "inference",
                   "Sources": [ { "Name": "web", "Permissions": [
                     { "Action": "allow", "HTTP": { "PathPrefix": "/embed" },
-                      "JWT": { "Providers": [ { "Name": "okta", "VerifyClaims": [ { "Path": ["sub"], "Value": "x" } ] } ] } },
+                      "JWT": { "Providers": [ { "Name": "okta",
+                                                "VerifyClaims": [ { "Path": ["sub"], "Value": "x" } ] } ] } },
                     { "Action": "allow", "HTTP": { "PathPrefix": "/rerank" } } ] } ] }""", DefaultPolicy.DENY);
         assertEquals(Decision.deny(IntentionSet.JWT_UNSUPPORTED),
                 perPermission.authorizeRequest(caller("default/web"), get("/embed")));
@@ -183,10 +184,12 @@ class ConfigEntryTest {
                 new Bad("wildcard peer", entry("", "{\"Name\": \"web\", \"Peer\": \"*\", \"Action\": \"allow\"}"),
                         "Sources[0].Peer cannot be a wildcard"),
                 new Bad("peer and partition",
-                        entry("", "{\"Name\": \"web\", \"Peer\": \"west\", \"Partition\": \"ap1\", \"Action\": \"allow\"}"),
+                        entry("", "{\"Name\": \"web\", \"Peer\": \"west\", \"Partition\": \"ap1\","
+                                + " \"Action\": \"allow\"}"),
                         "Sources[0].Peer cannot be set together with Partition"),
                 new Bad("sameness group and peer",
-                        entry("", "{\"Name\": \"web\", \"Peer\": \"w\", \"SamenessGroup\": \"g\", \"Action\": \"allow\"}"),
+                        entry("", "{\"Name\": \"web\", \"Peer\": \"w\", \"SamenessGroup\": \"g\","
+                                + " \"Action\": \"allow\"}"),
                         "Sources[0].SamenessGroup cannot be set together with Peer"),
                 new Bad("neither action nor permissions", entry("", "{\"Name\": \"web\"}"),
                         "Sources[0].Action must be \"allow\" or \"deny\", not \"\""),

@@ -189,7 +189,8 @@ class IntentionSetTest {
     void anL4IntentionDecidesEveryRequestToo(DefaultPolicy policy) {
         IntentionSet rules = set(policy, deny("default/web", "default/inference"), allow("*/*", "default/inference"));
         assertEquals(Decision.deny(IntentionSet.DENIED), rules.authorizeRequest(WEB, get("/embed")));
-        assertEquals(Decision.allow(IntentionSet.ALLOWED), rules.authorizeRequest(caller("default/api"), get("/embed")));
+        assertEquals(Decision.allow(IntentionSet.ALLOWED),
+                rules.authorizeRequest(caller("default/api"), get("/embed")));
     }
 
     @Test
@@ -224,7 +225,8 @@ class IntentionSetTest {
     void theMemoIsBoundedAndDecisionsDoNotDependOnIt() {
         IntentionSet rules = set(DefaultPolicy.DENY, allow("default/*", "default/inference"));
         int callers = IntentionSet.MEMO_LIMIT + 50;
-        IntStream.range(0, callers).forEach(i -> assertTrue(rules.authorizeConnection(caller("default/web-" + i)).allowed()));
+        IntStream.range(0, callers)
+                .forEach(i -> assertTrue(rules.authorizeConnection(caller("default/web-" + i)).allowed()));
         assertEquals(IntentionSet.MEMO_LIMIT, rules.memoSize());
         assertTrue(rules.authorizeConnection(caller("default/web-" + (callers - 1))).allowed(), "not remembered");
         assertTrue(rules.authorizeConnection(caller("default/web-0")).allowed(), "remembered");

@@ -49,7 +49,8 @@ class MatchResponseTest {
                   "SourceNS": "default", "SourceName": "partner",
                   "DestinationNS": "default", "DestinationName": "inference",
                   "SourceType": "consul", "Action": "allow", "Precedence": 9,
-                  "JWT": { "Providers": [ { "Name": "okta", "VerifyClaims": [ { "Path": ["aud"], "Value": "api" } ] } ] }
+                  "JWT": { "Providers": [ { "Name": "okta",
+                                            "VerifyClaims": [ { "Path": ["aud"], "Value": "api" } ] } ] }
                 },
                 {
                   "SourceNS": "default", "SourceName": "web", "SourcePeer": "west",
@@ -148,7 +149,8 @@ class MatchResponseTest {
                 new Bad("names differ in case", "{\"Inference\": []}",
                         "the match response has no entry for \"inference\""),
                 new Bad("not a list", "{\"inference\": {}}", "inference must be a JSON array"),
-                new Bad("no source name", "{\"inference\": [{\"DestinationName\": \"inference\", \"Action\": \"allow\"}]}",
+                new Bad("no source name",
+                        "{\"inference\": [{\"DestinationName\": \"inference\", \"Action\": \"allow\"}]}",
                         "inference[0].Source.Name is required"),
                 new Bad("wildcard partition", "{\"inference\": [{" + WEB_TO_INFERENCE
                         + ", \"SourcePartition\": \"*\", \"Action\": \"allow\"}]}",

@@ -17,7 +17,9 @@ final class Rules {
     /** {@code "ns/name"} or {@code "partition/ns/name"}. */
     static ServiceName name(String spec) {
         String[] parts = spec.split("/");
-        return parts.length == 2 ? new ServiceName(parts[1], parts[0], "") : new ServiceName(parts[2], parts[1], parts[0]);
+        return parts.length == 2
+                ? new ServiceName(parts[1], parts[0], "")
+                : new ServiceName(parts[2], parts[1], parts[0]);
     }
 
     static Source from(String spec) {
