@@ -27,9 +27,10 @@ final class InProcess {
         this.buffers = new InputBuffers(model.description().maxLength());
     }
 
-    /** A server on free loopback ports with these flags, logging only warnings. */
+    /** A plain-HTTP server on free loopback ports with these flags, logging only warnings. */
     static MeshinferServer server(String... flags) {
-        List<String> args = new ArrayList<>(List.of("--port", "0", "--admin-port", "0", "--log-level", "warning"));
+        List<String> args = new ArrayList<>(List.of("--port", "0", "--admin-port", "0", "--log-level", "warning",
+                                                    "--plaintext"));
         args.addAll(List.of(flags));
         return MeshinferServer.start(ConfigLoader.load(args, Map.of()));
     }

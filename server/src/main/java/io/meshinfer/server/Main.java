@@ -9,6 +9,7 @@ import java.util.logging.LogManager;
 import java.util.logging.Logger;
 
 import io.meshinfer.models.ModelException;
+import io.meshinfer.server.cli.CertCommand;
 import io.meshinfer.server.cli.Help;
 import io.meshinfer.server.config.ConfigLoader;
 import io.meshinfer.server.config.ServerConfig;
@@ -33,6 +34,8 @@ public final class Main {
                     return 0;
                 }
                 return serve(rest);
+            case "cert":
+                return CertCommand.run(rest);
             case "version":
             case "--version":
                 System.out.println("meshinfer " + Version.VERSION);

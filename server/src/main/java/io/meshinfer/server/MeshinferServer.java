@@ -1,17 +1,21 @@
 package io.meshinfer.server;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 
+import io.meshinfer.connect.ConnectService;
 import io.meshinfer.models.Models;
 import io.meshinfer.server.config.ServerConfig;
 import io.meshinfer.server.http.AdminRouting;
+import io.meshinfer.server.http.CallerAuthorization;
 import io.meshinfer.server.http.Exchange;
 import io.meshinfer.server.http.ServiceRouting;
 import io.meshinfer.server.inference.Inference;
+import io.meshinfer.server.mesh.Mesh;
 import io.meshinfer.server.metrics.ServerMetrics;
 
 /**
@@ -29,31 +33,44 @@ public final class MeshinferServer implements AutoCloseable {
     private final Models models;
     private final WebServer webServer;
     private final Exchange exchange;
+    private final Optional<ConnectService> connect;
     private volatile boolean ready;
 
-    private MeshinferServer(Models models, WebServer webServer, Exchange exchange) {
+    private MeshinferServer(Models models, WebServer webServer, Exchange exchange, Optional<ConnectService> connect) {
         this.models = models;
         this.webServer = webServer;
         this.exchange = exchange;
+        this.connect = connect;
     }
 
     /** Loads the models and starts both listeners. */
     public static MeshinferServer start(ServerConfig config) {
         ServerMetrics metrics = new ServerMetrics();
-        Models models = Models.load(config.models(), config.defaultModel(), config.execution(), config.batch(),
-                                    metrics, config.cacheDir());
+        Optional<ConnectService> connect = config.connect().plaintext() ? Optional.empty()
+                : Optional.of(Mesh.start(config));
+        Models models;
+        try {
+            models = Models.load(config.models(), config.defaultModel(), config.execution(), config.batch(),
+                                 metrics, config.cacheDir());
+        } catch (RuntimeException e) {
+            connect.ifPresent(ConnectService::close);
+            throw e;
+        }
         try {
             models.all().forEach(metrics::watch);
             Inference inference = new Inference(models, config.autoTruncate());
             Exchange exchange = new Exchange(inference, metrics, config.payloadLimit());
 
             HttpRouting.Builder service = HttpRouting.builder();
+            connect.ifPresent(c -> service.addFilter(new CallerAuthorization(c, exchange, metrics)));
             new ServiceRouting(exchange, inference, config).register(service);
             MeshinferServer[] self = new MeshinferServer[1];
             HttpRouting.Builder admin = HttpRouting.builder();
-            new AdminRouting(metrics, () -> self[0] != null && self[0].ready).register(admin);
+            new AdminRouting(metrics, () -> self[0] != null && self[0].ready()).register(admin);
 
-            WebServer webServer = WebServer.builder()
+            var listeners = WebServer.builder();
+            connect.ifPresent(c -> listeners.tls(Mesh.listenerTls(c)));
+            WebServer webServer = listeners
                     .host(config.host())
                     .port(config.port())
                     .shutdownGracePeriod(Duration.ofSeconds(10))
@@ -64,13 +81,16 @@ public final class MeshinferServer implements AutoCloseable {
                             .routing(admin))
                     .build()
                     .start();
-            self[0] = new MeshinferServer(models, webServer, exchange);
+            self[0] = new MeshinferServer(models, webServer, exchange, connect);
             self[0].ready = true;
-            LOG.info("meshinfer " + Version.VERSION + " serving on http://" + config.host() + ":" + webServer.port()
-                             + " (admin on http://" + config.adminHost() + ":" + webServer.port(ADMIN) + ")");
+            String scheme = connect.isPresent() ? "https (mTLS as " + connect.get().id().orElseThrow() + ")" : "http";
+            LOG.info("meshinfer " + Version.VERSION + " serving " + scheme + " on " + config.host() + ":"
+                             + webServer.port() + " (admin on http://" + config.adminHost() + ":"
+                             + webServer.port(ADMIN) + ")");
             return self[0];
         } catch (RuntimeException e) {
             models.close();
+            connect.ifPresent(ConnectService::close);
             throw e;
         }
     }
@@ -105,5 +125,16 @@ public final class MeshinferServer implements AutoCloseable {
         }
         webServer.stop();
         models.close();
+        connect.ifPresent(ConnectService::close);
+    }
+
+    /** Models loaded, listeners up, not draining, and (with mTLS) a valid leaf, the roots and the intentions. */
+    public boolean ready() {
+        return ready && connect.map(ConnectService::ready).orElse(true);
+    }
+
+    /** Connect, unless the listener serves plain HTTP. */
+    public Optional<ConnectService> connect() {
+        return connect;
     }
 }

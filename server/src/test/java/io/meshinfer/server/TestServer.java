@@ -24,21 +24,47 @@ public final class TestServer implements AutoCloseable, AfterAllCallback {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final MeshinferServer server;
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient client;
+    private final String scheme;
+    private final boolean owner;
 
     /** A parsed response. */
     public record Reply(int status, JsonNode json, String body, java.net.http.HttpHeaders headers) {
     }
 
-    private TestServer(MeshinferServer server) {
+    private TestServer(MeshinferServer server, HttpClient client, String scheme, boolean owner) {
         this.server = server;
+        this.client = client;
+        this.scheme = scheme;
+        this.owner = owner;
     }
 
-    /** Starts a server with these flags on top of port 0 for both listeners. */
+    /** Starts a plain-HTTP server with these flags on top of port 0 for both listeners. */
     public static TestServer start(String... flags) {
+        List<String> args = new ArrayList<>(List.of("--port", "0", "--admin-port", "0", "--plaintext"));
+        args.addAll(List.of(flags));
+        return new TestServer(MeshinferServer.start(ConfigLoader.load(args, Map.of())),
+                              HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), "http", true);
+    }
+
+    /**
+     * Starts an mTLS server with these flags (port 0 for both listeners) and talks to it with {@code client}, an
+     * SSL context holding a caller's certificate.
+     */
+    public static TestServer startMtls(javax.net.ssl.SSLContext client, String... flags) {
         List<String> args = new ArrayList<>(List.of("--port", "0", "--admin-port", "0"));
         args.addAll(List.of(flags));
-        return new TestServer(MeshinferServer.start(ConfigLoader.load(args, Map.of())));
+        return new TestServer(MeshinferServer.start(ConfigLoader.load(args, Map.of())),
+                              mtlsClient(client), "https", true);
+    }
+
+    /** The same server seen by another caller; closing the view leaves the server running. */
+    public TestServer withClient(javax.net.ssl.SSLContext client) {
+        return new TestServer(server, mtlsClient(client), "https", false);
+    }
+
+    private static HttpClient mtlsClient(javax.net.ssl.SSLContext context) {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(context).build();
     }
 
     public MeshinferServer server() {
@@ -67,7 +93,7 @@ public final class TestServer implements AutoCloseable, AfterAllCallback {
     }
 
     public Reply admin(String path) {
-        return send(HttpRequest.newBuilder(uri(server.adminPort(), path)).GET().build());
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.adminPort() + path)).GET().build());
     }
 
     private Reply send(HttpRequest request) {
@@ -87,13 +113,15 @@ public final class TestServer implements AutoCloseable, AfterAllCallback {
         }
     }
 
-    private static URI uri(int port, String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
+    private URI uri(int port, String path) {
+        return URI.create(scheme + "://127.0.0.1:" + port + path);
     }
 
     @Override
     public void close() {
-        server.close();
+        if (owner) {
+            server.close();
+        }
     }
 
     @Override

@@ -10,10 +10,12 @@ public final class Help {
 
     public static String main() {
         return """
-                meshinfer: Hugging Face ONNX models served over a TEI-compatible API.
+                meshinfer: Hugging Face ONNX models served over a TEI-compatible API, with Consul Connect built in.
 
                 Usage:
-                  meshinfer serve [flags]   serve models (with no flags: the built-in all-MiniLM-L6-v2)
+                  meshinfer serve [flags]   serve models (with no flags: the built-in all-MiniLM-L6-v2 over mTLS)
+                  meshinfer cert issue --service NAME --out DIR [--state-dir DIR]
+                                            write cert.pem, key.pem and ca.pem for a local caller (embedded CA)
                   meshinfer test            run the whole test suite (launcher only)
                   meshinfer build [--gpu]   build without running (--gpu: the CUDA variant)
                   meshinfer bench           run the benchmarks and print the numbers (launcher only)
@@ -27,9 +29,9 @@ public final class Help {
         StringBuilder out = new StringBuilder("""
                 Usage: meshinfer serve [flags]
 
-                Every flag can also be set as an environment variable (MESHINFER_<NAME>, dashes as underscores)
-                or as a key of the YAML file given with --config. Precedence: flag, then environment, then the
-                file, then the default.
+                Every flag can also be set as an environment variable (MESHINFER_<NAME>, dashes as underscores;
+                the --consul-* flags use Consul's own CONSUL_<NAME> variables) or as a key of the YAML file given
+                with --config. Precedence: flag, then environment, then the file, then the default.
 
                 Flags:
                 """);

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +31,7 @@ import io.meshinfer.models.runtime.ExecutionSettings;
  * @param payloadLimit       largest request body in bytes
  * @param cacheDir           where built-in models are extracted
  * @param logLevel           log level name
+ * @param connect            identity, TLS and intentions (embedded or Consul)
  */
 public record ServerConfig(String host,
                            int port,
@@ -43,7 +45,8 @@ public record ServerConfig(String host,
                            boolean autoTruncate,
                            long payloadLimit,
                            Path cacheDir,
-                           String logLevel) {
+                           String logLevel,
+                           ConnectConfig connect) {
 
     public ServerConfig {
         models = List.copyOf(models);
@@ -56,9 +59,12 @@ public record ServerConfig(String host,
 
     static ServerConfig from(Map<Setting, List<String>> values) {
         boolean allowPublic = bool(values, Settings.ALLOW_PLAINTEXT_PUBLIC);
+        boolean plaintext = bool(values, Settings.PLAINTEXT);
         String host = one(values, Settings.HOST);
         String adminHost = one(values, Settings.ADMIN_HOST);
-        requireLoopback(Settings.HOST, host, allowPublic);
+        if (plaintext) {
+            requireLoopback(Settings.HOST, host, allowPublic);
+        }
         requireLoopback(Settings.ADMIN_HOST, adminHost, allowPublic);
 
         Optional<String> variant = optional(values, Settings.ONNX_VARIANT);
@@ -93,7 +99,25 @@ public record ServerConfig(String host,
                                 bool(values, Settings.AUTO_TRUNCATE),
                                 Long.parseLong(one(values, Settings.PAYLOAD_LIMIT)),
                                 optional(values, Settings.CACHE_DIR).map(Path::of).orElseGet(ServerConfig::cacheHome),
-                                one(values, Settings.LOG_LEVEL));
+                                one(values, Settings.LOG_LEVEL),
+                                connect(values, plaintext));
+    }
+
+    private static ConnectConfig connect(Map<Setting, List<String>> values, boolean plaintext) {
+        Path stateDir = optional(values, Settings.STATE_DIR).map(Path::of).orElseGet(ConnectConfig::defaultStateDir);
+        Map<String, String> consul = new LinkedHashMap<>();
+        for (Setting setting : Settings.consul()) {
+            optional(values, setting).ifPresent(value -> consul.put(setting.environmentVariable(), value));
+        }
+        return new ConnectConfig(plaintext,
+                                 bool(values, Settings.ALLOW_TLS12),
+                                 one(values, Settings.SERVICE),
+                                 optional(values, Settings.SERVICE_ID),
+                                 optional(values, Settings.ADVERTISE_ADDRESS),
+                                 stateDir,
+                                 optional(values, Settings.INTENTIONS_FILE).map(Path::of)
+                                         .orElseGet(() -> stateDir.resolve("intentions.json")),
+                                 consul);
     }
 
     private static void requireLoopback(Setting setting, String host, boolean allowPublic) {

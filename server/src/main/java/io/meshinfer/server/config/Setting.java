@@ -22,9 +22,15 @@ public record Setting(String name, String defaultValue, String valueHint, String
         return "--" + name;
     }
 
-    /** {@code MESHINFER_NAME}. */
+    /** {@code MESHINFER_NAME}; Consul's settings keep Consul's names ({@code --consul-http-addr}: {@code CONSUL_HTTP_ADDR}). */
     public String environmentVariable() {
-        return "MESHINFER_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
+        String upper = name.toUpperCase(Locale.ROOT).replace('-', '_');
+        return isConsul() ? upper : "MESHINFER_" + upper;
+    }
+
+    /** Whether this is one of Consul's client settings. */
+    public boolean isConsul() {
+        return name.startsWith("consul-");
     }
 
     /** Whether this is an on/off switch (a flag without a value means true). */

@@ -12,6 +12,7 @@ import static io.meshinfer.server.config.Validators.integer;
 import static io.meshinfer.server.config.Validators.nonEmpty;
 import static io.meshinfer.server.config.Validators.oneOf;
 import static io.meshinfer.server.config.Validators.port;
+import static io.meshinfer.server.config.Validators.serviceName;
 
 /** Every setting of {@code meshinfer serve}: the single source for parsing, {@code --help} and the README table. */
 public final class Settings {
@@ -29,6 +30,40 @@ public final class Settings {
     public static final Setting ALLOW_PLAINTEXT_PUBLIC = new Setting(
             "allow-plaintext-public", "false", "", "allow the plain-HTTP listeners to bind a non-loopback address",
             false, bool());
+    public static final Setting PLAINTEXT = new Setting(
+            "plaintext", "false", "", "serve plain HTTP instead of mTLS, with no identity checks (loopback only; for "
+            + "local benchmarks and development)", false, bool());
+    public static final Setting ALLOW_TLS12 = new Setting(
+            "allow-tls12", "false", "", "accept TLS 1.2 (ECDHE + AEAD suites only) besides TLS 1.3", false, bool());
+    public static final Setting SERVICE = new Setting(
+            "service", "inference", "NAME", "logical service name: our SPIFFE ID, intentions and registration",
+            false, serviceName());
+    public static final Setting SERVICE_ID = new Setting(
+            "service-id", "", "ID", "Consul service instance ID (default: NAME-HOST-PORT)", false, any());
+    public static final Setting ADVERTISE_ADDRESS = new Setting(
+            "advertise-address", "", "ADDR", "address registered in Consul (default: the bind address, or this "
+            + "host's address when binding all interfaces)", false, any());
+    public static final Setting STATE_DIR = new Setting(
+            "state-dir", "", "DIR", "embedded CA, keys and intentions file (default: $XDG_STATE_HOME/meshinfer or "
+            + "~/.local/state/meshinfer)", false, any());
+    public static final Setting INTENTIONS_FILE = new Setting(
+            "intentions-file", "", "FILE", "embedded mode: service-intentions config entries to enforce (default: "
+            + "STATE_DIR/intentions.json, created on first start)", false, any());
+    public static final Setting CONSUL_HTTP_ADDR = consul("http-addr", "ADDR",
+            "Consul agent address (host:port or URL); setting it turns Consul mode on");
+    public static final Setting CONSUL_HTTP_TOKEN = consul("http-token", "TOKEN", "ACL token sent to the agent");
+    public static final Setting CONSUL_HTTP_TOKEN_FILE = consul("http-token-file", "FILE", "file holding the ACL token");
+    public static final Setting CONSUL_HTTP_SSL = consul("http-ssl", "BOOL", "talk HTTPS to the agent");
+    public static final Setting CONSUL_HTTP_SSL_VERIFY = consul("http-ssl-verify", "BOOL",
+            "verify the agent's certificate (default true)");
+    public static final Setting CONSUL_CACERT = consul("cacert", "FILE", "CA file for the agent's HTTPS certificate");
+    public static final Setting CONSUL_CAPATH = consul("capath", "DIR", "directory of CA files for the agent");
+    public static final Setting CONSUL_CLIENT_CERT = consul("client-cert", "FILE", "client certificate for the agent");
+    public static final Setting CONSUL_CLIENT_KEY = consul("client-key", "FILE", "client key for the agent");
+    public static final Setting CONSUL_TLS_SERVER_NAME = consul("tls-server-name", "NAME",
+            "server name expected in the agent's certificate");
+    public static final Setting CONSUL_NAMESPACE = consul("namespace", "NS", "Consul namespace (Enterprise)");
+    public static final Setting CONSUL_PARTITION = consul("partition", "NAME", "Consul admin partition (Enterprise)");
     public static final Setting MODEL = new Setting(
             "model", "builtin:all-MiniLM-L6-v2", "NAME=DIR",
             "model to serve (repeatable); DIR is a model directory or builtin:NAME", true, nonEmpty());
@@ -80,12 +115,24 @@ public final class Settings {
 
     /** All settings, in help order. */
     public static final List<Setting> ALL = List.of(
-            CONFIG, HOST, PORT, ADMIN_HOST, ADMIN_PORT, ALLOW_PLAINTEXT_PUBLIC, MODEL, DEFAULT_MODEL, ONNX_VARIANT,
+            CONFIG, HOST, PORT, ADMIN_HOST, ADMIN_PORT, ALLOW_PLAINTEXT_PUBLIC, PLAINTEXT, ALLOW_TLS12, SERVICE,
+            SERVICE_ID, ADVERTISE_ADDRESS, STATE_DIR, INTENTIONS_FILE, CONSUL_HTTP_ADDR, CONSUL_HTTP_TOKEN,
+            CONSUL_HTTP_TOKEN_FILE, CONSUL_HTTP_SSL, CONSUL_HTTP_SSL_VERIFY, CONSUL_CACERT, CONSUL_CAPATH,
+            CONSUL_CLIENT_CERT, CONSUL_CLIENT_KEY, CONSUL_TLS_SERVER_NAME, CONSUL_NAMESPACE, CONSUL_PARTITION, MODEL, DEFAULT_MODEL, ONNX_VARIANT,
             POOLING, DEVICE, ALLOW_CPU_FALLBACK, INTRA_OP_THREADS, ALLOW_SPINNING, MAX_BATCH_TOKENS,
             MAX_BATCH_REQUESTS, MAX_BATCH_DELAY, MAX_CONCURRENT_REQUESTS, MAX_CLIENT_BATCH_SIZE, AUTO_TRUNCATE,
             PAYLOAD_LIMIT, CACHE_DIR, LOG_LEVEL);
 
     private Settings() {
+    }
+
+    /** Consul's client settings keep Consul's own variable names ({@code CONSUL_HTTP_ADDR}, ...). */
+    public static List<Setting> consul() {
+        return ALL.stream().filter(Setting::isConsul).toList();
+    }
+
+    private static Setting consul(String name, String hint, String description) {
+        return new Setting("consul-" + name, "", hint, description, false, any());
     }
 
     /** The setting with this name. */

@@ -59,4 +59,14 @@ final class Validators {
     static Function<String, String> any() {
         return String::trim;
     }
+
+    /** A Consul service name: what a SPIFFE ID and a DNS label accept. */
+    static Function<String, String> serviceName() {
+        return raw -> {
+            if (!raw.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")) {
+                throw new IllegalArgumentException("expected lower-case letters, digits and '-' (a DNS label)");
+            }
+            return raw;
+        };
+    }
 }

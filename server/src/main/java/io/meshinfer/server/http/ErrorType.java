@@ -9,6 +9,7 @@ public enum ErrorType {
     UNHEALTHY("Unhealthy", "server_error", "unhealthy"),
     EMPTY("Empty", "invalid_request_error", "validation"),
     PAYLOAD_TOO_LARGE("PayloadTooLarge", "invalid_request_error", "payload_too_large"),
+    FORBIDDEN("Forbidden", "permission_error", "forbidden"),
     NOT_FOUND("NotFound", "not_found_error", "not_found"),
     METHOD_NOT_ALLOWED("MethodNotAllowed", "invalid_request_error", "method_not_allowed"),
     BAD_REQUEST("BadRequest", "invalid_request_error", "bad_request");

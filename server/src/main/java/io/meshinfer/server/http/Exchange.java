@@ -62,7 +62,7 @@ public final class Exchange {
      */
     public Handler post(String route, Style style, String modelField, Endpoint endpoint) {
         return (req, res) -> {
-            Timings timings = new Timings();
+            Timings timings = timingsOf(req);
             inFlight.incrementAndGet();
             try {
                 JsonBody body = JsonBody.parse(readBody(req, res));
@@ -95,6 +95,11 @@ public final class Exchange {
         };
     }
 
+    /** The request's timings, begun by the authorization filter when the listener has one. */
+    private static Timings timingsOf(ServerRequest req) {
+        return req.context().get(Timings.class).orElseGet(Timings::new);
+    }
+
     /**
      * Waits until no POST request is being served, or the timeout passes; used to drain before shutdown.
      *
@@ -117,6 +122,12 @@ public final class Exchange {
             drain(req);
             fail(req, res, route, style, error, null);
         };
+    }
+
+    /** Refuses a request before routing (authorization, path form), reading and discarding its body. */
+    void refuse(ServerRequest req, ServerResponse res, Style style, ApiException error, Timings timings) {
+        drain(req);
+        fail(req, res, "refused", style, error, timings);
     }
 
     /** Writes a GET answer (no body to read, no model admission). */
@@ -216,10 +227,12 @@ public final class Exchange {
     /** TEI's per-phase headers and the same phases as {@code Server-Timing}; errors carry them too. */
     private static void phaseHeaders(ServerResponse res, Timings t, long total) {
         res.header("x-total-time", millis(total));
+        res.header("x-authz-time", millis(t.authzNanos()));
         res.header("x-tokenization-time", millis(t.tokenizationNanos()));
         res.header("x-queue-time", millis(t.queueNanos()));
         res.header("x-inference-time", millis(t.inferenceNanos()));
-        res.header("Server-Timing", "tokenization;dur=" + preciseMillis(t.tokenizationNanos())
+        res.header("Server-Timing", "authz;dur=" + preciseMillis(t.authzNanos())
+                + ", tokenization;dur=" + preciseMillis(t.tokenizationNanos())
                 + ", queue;dur=" + preciseMillis(t.queueNanos())
                 + ", inference;dur=" + preciseMillis(t.inferenceNanos())
                 + ", total;dur=" + preciseMillis(total));

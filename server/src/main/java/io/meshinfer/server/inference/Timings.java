@@ -1,19 +1,30 @@
 package io.meshinfer.server.inference;
 
 /**
- * Where one request's time went, by phase. Written by the request's own thread only.
+ * Where one request's time went, by phase. Started when the request reaches the server (the authorization filter
+ * when there is one), written by the request's own thread only.
  *
  * <p>Queue and inference are the longest of the request's inputs: inputs wait and run in parallel batches, so their
  * sum would overstate what the caller waited.
  */
 public final class Timings {
     private final long startNanos = System.nanoTime();
+    private long authzNanos;
     private long tokenizationNanos;
     private long queueNanos;
     private long inferenceNanos;
     private int tokens;
     private int characters;
     private int inputs;
+
+    /** Time the caller's authorization took (mTLS listener only). */
+    public void recordAuthz(long nanos) {
+        authzNanos = nanos;
+    }
+
+    public long authzNanos() {
+        return authzNanos;
+    }
 
     public void addTokenization(long nanos, int inputCount, int tokenCount, int characterCount) {
         tokenizationNanos += nanos;

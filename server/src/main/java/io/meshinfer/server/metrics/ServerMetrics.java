@@ -65,6 +65,18 @@ public final class ServerMetrics implements BatchListener {
         }
     }
 
+    /**
+     * Records one per-request authorization decision.
+     *
+     * @param source the caller's service name, or {@code "unknown"} without a proven identity
+     */
+    public void authz(String source, boolean allowed, long nanos) {
+        registry.increment("meshinfer_authz_decisions_total", "Per-request intention decisions by source service",
+                           Map.of("source", source, "decision", allowed ? "allow" : "deny"), 1);
+        registry.observe("meshinfer_authz_duration", "Per-request authorization time in seconds", Map.of(), SECONDS,
+                         seconds(nanos));
+    }
+
     @Override
     public void batchDone(String model, int inputs, int paddedTokens, long inferenceNanos) {
         Map<String, String> labels = Map.of("model", model);

@@ -92,7 +92,7 @@ class ConfigLoaderTest {
                         "MESHINFER_AUTO_TRUNCATE"),
                 new Bad("unknown device", List.of("--device", "tpu"), Map.of(), "cpu, cuda, cuda:N"),
                 new Bad("unknown pooling", List.of("--pooling", "median"), Map.of(), "mean, cls, max, last_token"),
-                new Bad("public bind without the flag", List.of("--host", "0.0.0.0"), Map.of(),
+                new Bad("public plain-HTTP bind without the flag", List.of("--host", "0.0.0.0", "--plaintext"), Map.of(),
                         "--allow-plaintext-public"),
                 new Bad("bad model name", List.of("--model", "a b=/x"), Map.of(), "invalid model name"),
                 new Bad("missing config file", List.of("--config", "/nonexistent.yaml"), Map.of(), "not found"),
@@ -117,9 +117,28 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void publicBindIsAllowedWithTheExplicitFlag() {
-        ServerConfig c = ConfigLoader.load(List.of("--host", "0.0.0.0", "--allow-plaintext-public"), Map.of());
+    void publicPlainHttpBindIsAllowedWithTheExplicitFlag() {
+        ServerConfig c = ConfigLoader.load(List.of("--host", "0.0.0.0", "--plaintext", "--allow-plaintext-public"),
+                                           Map.of());
         assertEquals("0.0.0.0", c.host());
+    }
+
+    @Test
+    void theMtlsListenerMayBindAnyAddress() {
+        assertEquals("0.0.0.0", ConfigLoader.load(List.of("--host", "0.0.0.0"), Map.of()).host());
+    }
+
+    @Test
+    void consulSettingsKeepConsulsVariableNamesAndTurnConsulModeOn() {
+        ServerConfig env = ConfigLoader.load(List.of(), Map.of("CONSUL_HTTP_ADDR", "127.0.0.1:8500",
+                                                               "CONSUL_HTTP_TOKEN", "secret"));
+        assertTrue(env.connect().consulMode());
+        assertEquals("secret", env.connect().consul().get("CONSUL_HTTP_TOKEN"));
+        assertFalse(env.connect().toString().contains("secret"));
+
+        ServerConfig flag = ConfigLoader.load(List.of("--consul-http-addr", "http://127.0.0.1:8500"), Map.of());
+        assertEquals("http://127.0.0.1:8500", flag.connect().consul().get("CONSUL_HTTP_ADDR"));
+        assertFalse(ConfigLoader.load(List.of(), Map.of()).connect().consulMode());
     }
 
     @Test

@@ -1,0 +1,82 @@
+package io.meshinfer.server.http;
+
+import java.security.cert.Certificate;
+import java.util.List;
+
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+
+import io.meshinfer.connect.ConnectService;
+import io.meshinfer.connect.Decision;
+import io.meshinfer.connect.SpiffeId;
+import io.meshinfer.connect.intentions.HttpRequestFacts;
+import io.meshinfer.connect.intentions.RequestPath;
+import io.meshinfer.server.inference.Timings;
+import io.meshinfer.server.metrics.ServerMetrics;
+
+/**
+ * The first step of every request on the mTLS listener: who is calling (the identity proven in the handshake) and
+ * may they make this request (the intentions, L4 again and L7). Denied: 403 with the reason, never the rule. A
+ * path that is not in canonical form is refused with 400 rather than authorized in one form and routed in another.
+ * Stateless and thread-safe.
+ */
+public final class CallerAuthorization implements Filter {
+    private final ConnectService connect;
+    private final Exchange exchange;
+    private final ServerMetrics metrics;
+
+    public CallerAuthorization(ConnectService connect, Exchange exchange, ServerMetrics metrics) {
+        this.connect = connect;
+        this.exchange = exchange;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        Timings timings = new Timings();
+        long start = System.nanoTime();
+        String rawPath = req.path().rawPath();
+        Exchange.Style style = rawPath.startsWith("/v1/") ? Exchange.Style.OPENAI : Exchange.Style.TEI;
+        String path;
+        try {
+            path = RequestPath.normalize(rawPath);
+        } catch (IllegalArgumentException e) {
+            refuse(req, res, style, timings, new ApiException(Status.BAD_REQUEST_400, ErrorType.BAD_REQUEST,
+                    "invalid request path: " + e.getMessage()));
+            return;
+        }
+        if (!path.equals(rawPath)) {
+            refuse(req, res, style, timings, new ApiException(Status.BAD_REQUEST_400, ErrorType.BAD_REQUEST,
+                    "request path is not in canonical form; send " + path));
+            return;
+        }
+        Certificate[] peer = req.remotePeer().tlsCertificates().orElse(null);
+        Decision decision = connect.authorize(peer, new HttpRequestFacts(req.prologue().method().text(), path,
+                name -> values(req, name)));
+        long nanos = System.nanoTime() - start;
+        timings.recordAuthz(nanos);
+        metrics.authz(connect.caller(peer).map(SpiffeId::service).orElse("unknown"), decision.allowed(), nanos);
+        if (!decision.allowed()) {
+            refuse(req, res, style, timings, new ApiException(Status.FORBIDDEN_403, ErrorType.FORBIDDEN,
+                    "forbidden: " + decision.reason()));
+            return;
+        }
+        req.context().register(timings);
+        chain.proceed();
+    }
+
+    private void refuse(RoutingRequest req, RoutingResponse res, Exchange.Style style, Timings timings,
+                        ApiException error) {
+        exchange.refuse(req, res, style, error, timings);
+    }
+
+    private static List<String> values(RoutingRequest req, String name) {
+        HeaderName header = HeaderNames.create(name);
+        return req.headers().contains(header) ? req.headers().get(header).allValues() : List.of();
+    }
+}
