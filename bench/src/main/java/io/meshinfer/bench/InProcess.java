@@ -29,8 +29,14 @@ final class InProcess {
 
     /** A plain-HTTP server on free loopback ports with these flags, logging only warnings. */
     static MeshinferServer server(String... flags) {
-        List<String> args = new ArrayList<>(List.of("--port", "0", "--admin-port", "0", "--log-level", "warning",
-                                                    "--plaintext"));
+        List<String> args = new ArrayList<>(List.of("--plaintext"));
+        args.addAll(List.of(flags));
+        return mtlsServer(args.toArray(String[]::new));
+    }
+
+    /** A server on free loopback ports with these flags (mTLS unless they say otherwise), logging only warnings. */
+    static MeshinferServer mtlsServer(String... flags) {
+        List<String> args = new ArrayList<>(List.of("--port", "0", "--admin-port", "0", "--log-level", "warning"));
         args.addAll(List.of(flags));
         return MeshinferServer.start(ConfigLoader.load(args, Map.of()));
     }

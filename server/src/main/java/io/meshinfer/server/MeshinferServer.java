@@ -73,6 +73,8 @@ public final class MeshinferServer implements AutoCloseable {
             WebServer webServer = listeners
                     .host(config.host())
                     .port(config.port())
+                    // The TLS handshake is several small writes; with Nagle each waits for a delayed ACK (~40 ms).
+                    .connectionOptions(options -> options.tcpNoDelay(true))
                     .shutdownGracePeriod(Duration.ofSeconds(10))
                     .shutdownHook(false)
                     .routing(service)

@@ -33,6 +33,7 @@ public final class ConnectTls {
     private final boolean allowTls12;
 
     private ConnectTls(IdentityState state, ConnectionAuthorizer authorizer, boolean allowTls12) {
+        CryptoProvider.installFastest();
         this.state = state;
         this.identities = new PeerIdentities(state);
         this.allowTls12 = allowTls12;

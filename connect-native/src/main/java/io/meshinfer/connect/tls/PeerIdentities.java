@@ -5,44 +5,58 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Map;
 import java.util.Optional;
+
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.meshinfer.connect.SpiffeId;
 
 /**
- * The identities proven in handshakes, by leaf certificate, so that the per-request check reads the caller's
- * SPIFFE ID without parsing its certificate again. A leaf the map does not know (evicted, or a session resumed
- * from a ticket) is verified again in full. Thread-safe.
+ * The identities proven in handshakes, by leaf certificate. The per-request check reads the caller's SPIFFE ID
+ * here instead of parsing its certificate again, and a caller that opens another connection with the same leaf
+ * skips the path validation as long as the trusted roots are the ones it was validated against: the same leaf
+ * bytes under the same anchors validate the same way, and the handshake itself still proves the key. A leaf this
+ * map does not know (evicted, or a session resumed from a ticket) is verified in full. Thread-safe.
  */
 final class PeerIdentities {
     private static final int CAPACITY = 10_000;
 
+    private record Proof(SpiffeId id, long generation) {
+    }
+
     private final IdentityState state;
-    private final Map<X509Certificate, SpiffeId> proven = new ConcurrentHashMap<>();
+    private final Map<X509Certificate, Proof> proven = new ConcurrentHashMap<>();
 
     PeerIdentities(IdentityState state) {
         this.state = state;
     }
 
-    void remember(X509Certificate leaf, SpiffeId id) {
-        if (proven.size() >= CAPACITY) {
-            // Leaves rotate every few days; dropping everything now and then is cheaper than tracking age.
-            proven.clear();
+    /** Verifies a peer's chain, or recalls that this leaf was verified under the same material. */
+    SpiffeId verify(X509Certificate[] chain, TlsMaterial material, PeerVerifier.Role role)
+            throws CertificateException {
+        if (chain != null && chain.length > 0) {
+            Proof proof = proven.get(chain[0]);
+            if (proof != null && proof.generation() == material.generation()) {
+                // Still inside its validity window? (Expiry is the one thing that changes with the same bytes.)
+                chain[0].checkValidity();
+                return proof.id();
+            }
         }
-        proven.put(leaf, id);
+        SpiffeId id = PeerVerifier.verify(chain, material, role);
+        remember(chain[0], id, material.generation());
+        return id;
     }
 
+    /** The identity a request's caller proved; verifies in full when the leaf is not known. */
     Optional<SpiffeId> identify(Certificate[] chain) {
-        if (chain == null || chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
-            return Optional.empty();
-        }
-        SpiffeId known = proven.get(leaf);
-        if (known != null) {
-            return Optional.of(known);
-        }
         TlsMaterial material = state.current();
-        if (material == null) {
+        if (material == null || chain == null || chain.length == 0) {
             return Optional.empty();
+        }
+        if (chain[0] instanceof X509Certificate leaf) {
+            Proof proof = proven.get(leaf);
+            if (proof != null) {
+                return Optional.of(proof.id());
+            }
         }
         X509Certificate[] x509 = new X509Certificate[chain.length];
         for (int i = 0; i < chain.length; i++) {
@@ -52,11 +66,17 @@ final class PeerIdentities {
             x509[i] = certificate;
         }
         try {
-            SpiffeId id = PeerVerifier.verify(x509, material, PeerVerifier.Role.CLIENT);
-            remember(leaf, id);
-            return Optional.of(id);
+            return Optional.of(verify(x509, material, PeerVerifier.Role.CLIENT));
         } catch (CertificateException e) {
             return Optional.empty();
         }
+    }
+
+    private void remember(X509Certificate leaf, SpiffeId id, long generation) {
+        if (proven.size() >= CAPACITY) {
+            // Leaves rotate every few days; dropping everything now and then is cheaper than tracking age.
+            proven.clear();
+        }
+        proven.put(leaf, new Proof(id, generation));
     }
 }

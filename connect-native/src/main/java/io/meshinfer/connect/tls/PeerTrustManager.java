@@ -55,12 +55,11 @@ final class PeerTrustManager extends X509ExtendedTrustManager {
         if (authorizer == null) {
             throw new CertificateException("this context only dials; it does not accept callers");
         }
-        SpiffeId caller = PeerVerifier.verify(chain, material(), PeerVerifier.Role.CLIENT);
+        SpiffeId caller = identities.verify(chain, material(), PeerVerifier.Role.CLIENT);
         Decision decision = authorizer.authorize(caller);
         if (!decision.allowed()) {
             throw new CertificateException(caller.service() + " refused: " + decision.reason());
         }
-        identities.remember(chain[0], caller);
     }
 
     @Override
