@@ -17,7 +17,13 @@ cache="${MESHINFER_CONSUL_CACHE:-$HOME/.cache/meshinfer/consul/1.16.3}"
 bin="$cache/consul"
 
 log() { echo "build-consul: $*" >&2; }
-is_pinned() { [ -x "$1" ] && "$1" version 2>/dev/null | head -n1 | grep -qx "Consul $CONSUL_VERSION"; }
+# Captured whole first: with pipefail, "| head -n1" could kill consul with SIGPIPE and fail the check.
+is_pinned() {
+  [ -x "$1" ] || return 1
+  local v
+  v="$("$1" version 2>/dev/null)" || return 1
+  [ "${v%%$'\n'*}" = "Consul $CONSUL_VERSION" ]
+}
 
 if is_pinned "$bin"; then
   echo "$bin"

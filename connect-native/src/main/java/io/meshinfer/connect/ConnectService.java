@@ -8,6 +8,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
+import io.meshinfer.connect.consul.AgentWatches;
+import io.meshinfer.connect.consul.ConsulClient;
+import io.meshinfer.connect.consul.ConsulSettings;
+import io.meshinfer.connect.consul.Registrar;
+import io.meshinfer.connect.consul.ServiceRegistration;
+
 import javax.net.ssl.SSLContext;
 
 import io.meshinfer.connect.embedded.EmbeddedIdentity;
@@ -16,6 +22,7 @@ import io.meshinfer.connect.embedded.StateDirectory;
 import io.meshinfer.connect.intentions.HttpRequestFacts;
 import io.meshinfer.connect.intentions.IntentionSet;
 import io.meshinfer.connect.tls.ConnectTls;
+import io.meshinfer.connect.tls.CryptoProvider;
 import io.meshinfer.connect.tls.IdentityState;
 import io.meshinfer.connect.tls.LeafCert;
 
@@ -31,20 +38,24 @@ public final class ConnectService implements AutoCloseable {
     private static final Decision NO_IDENTITY = Decision.deny("no verified client identity");
     private static final Decision NOT_READY = Decision.deny("intentions are not loaded yet");
 
+    private static final Duration TTL = Duration.ofSeconds(15);
+    private static final Duration DEREGISTER_CRITICAL_AFTER = Duration.ofMinutes(10);
+
     private final String mode;
     private final String service;
-    private final IdentityState identity;
+    private final IdentityState identity = new IdentityState();
     private final ConnectTls tls;
     private final List<AutoCloseable> parts = new ArrayList<>();
-    private final BooleanSupplier agentReachable;
+    private final ConsulClient consul;
+    private volatile AgentWatches watches;
+    private volatile Registrar registrar;
+    private volatile BooleanSupplier serverReady = () -> true;
     private volatile IntentionSet intentions;
 
-    private ConnectService(String mode, String service, IdentityState identity, boolean allowTls12,
-                           BooleanSupplier agentReachable) {
+    private ConnectService(String mode, String service, boolean allowTls12, ConsulClient consul) {
         this.mode = mode;
         this.service = service;
-        this.identity = identity;
-        this.agentReachable = agentReachable;
+        this.consul = consul;
         this.tls = ConnectTls.create(identity, this::authorizeConnection, allowTls12);
     }
 
@@ -52,18 +63,67 @@ public final class ConnectService implements AutoCloseable {
      * Single-machine mode: the CA and keys live in {@code embedded.stateDir()}, the rules in its intentions file.
      */
     public static ConnectService embedded(EmbeddedOptions embedded) {
-        ConnectService connect = new ConnectService("embedded", embedded.service(), new IdentityState(),
-                embedded.allowTls12(), () -> true);
+        ConnectService connect = new ConnectService("embedded", embedded.service(), embedded.allowTls12(), null);
         try {
             var ca = StateDirectory.open(embedded.stateDir()).ca();
             connect.parts.add(IntentionsFile.follow(embedded.intentionsFile(), ca.idOf(embedded.service()),
-                    rules -> connect.intentions = rules));
+                    connect::intentions));
             connect.parts.add(EmbeddedIdentity.start(ca, embedded.service(), embedded.dnsNames(),
                     embedded.ipAddresses(), connect.identity));
             return connect;
         } catch (RuntimeException e) {
             connect.close();
             throw e;
+        }
+    }
+
+    /**
+     * Consul mode: our leaf, the roots and the intentions come from the local agent's blocking queries, and the
+     * default intention policy from its configuration. Returns at once; {@link #awaitReady} waits for the first
+     * snapshots.
+     *
+     * @throws IllegalArgumentException when a Consul setting is invalid (the message names the variable)
+     */
+    public static ConnectService consul(ConsulOptions options) {
+        CryptoProvider.installFastest();
+        ConsulClient client = ConsulClient.create(ConsulSettings.from(options.consul()));
+        ConnectService connect = new ConnectService("consul", options.service(), options.allowTls12(), client);
+        connect.parts.add(client);
+        connect.watches = AgentWatches.start(client, options.service(), options.watchWait(), connect.identity,
+                connect::intentions);
+        connect.parts.add(connect.watches);
+        return connect;
+    }
+
+    /**
+     * Registers this instance with the agent (Consul mode; the embedded mode has no catalog), with a TTL check that
+     * passes while {@link #ready()} and the server's own readiness hold, and re-registers whenever the agent forgot
+     * it. Deregistered by {@link #close()}.
+     */
+    public void register(Registration registration) {
+        serverReady = registration.serverReady();
+        if (consul == null) {
+            return;
+        }
+        if (registrar != null) {
+            throw new IllegalStateException("already registered");
+        }
+        registrar = Registrar.start(consul, new ServiceRegistration(registration.serviceId(), service,
+                registration.address(), registration.port(), registration.tags(), registration.meta(), TTL,
+                DEREGISTER_CRITICAL_AFTER), () -> {
+                    List<String> failing = new ArrayList<>(problems());
+                    if (!serverReady.getAsBoolean()) {
+                        failing.add("server not ready (models loading or draining)");
+                    }
+                    return failing;
+                }, this::warnings);
+        parts.add(registrar);
+    }
+
+    /** The first step of a graceful shutdown: the health check fails now, so that callers stop picking us. */
+    public void drain() {
+        if (registrar != null) {
+            registrar.drain();
         }
     }
 
@@ -136,10 +196,23 @@ public final class ConnectService implements AutoCloseable {
     public ConnectStatus status() {
         IntentionSet rules = intentions;
         Optional<LeafCert> leaf = identity.leaf();
-        List<String> problems = problems();
-        return new ConnectStatus(mode, problems.isEmpty(), leaf.map(LeafCert::serial), leaf.map(LeafCert::validBefore),
+        List<String> problems = new ArrayList<>(problems());
+        problems.addAll(warnings());
+        return new ConnectStatus(mode, ready(), leaf.map(LeafCert::serial), leaf.map(LeafCert::validBefore),
                 identity.roots().map(r -> r.roots().size()).orElse(0), rules == null ? 0 : rules.index(),
-                agentReachable.getAsBoolean(), problems);
+                agentReachable(), problems);
+    }
+
+    private boolean agentReachable() {
+        AgentWatches w = watches;
+        Registrar r = registrar;
+        return consul == null || (w != null && w.healthy() && (r == null || r.healthy()));
+    }
+
+    // Degraded but serving: fail-static on the last snapshots.
+    private List<String> warnings() {
+        return agentReachable() ? List.of()
+                : List.of("Consul agent unreachable; serving with the last identity and intentions");
     }
 
     private List<String> problems() {
@@ -156,10 +229,13 @@ public final class ConnectService implements AutoCloseable {
         if (intentions == null) {
             problems.add("no intentions yet");
         }
-        if (!agentReachable.getAsBoolean()) {
-            problems.add("Consul agent unreachable; serving with the last identity and intentions");
-        }
         return problems;
+    }
+
+    // A new rule set also ends session resumption: a caller denied now must meet the handshake check again.
+    private void intentions(IntentionSet rules) {
+        intentions = rules;
+        tls.forgetSessions();
     }
 
     private Decision authorizeConnection(SpiffeId caller) {

@@ -8,6 +8,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 
 import io.meshinfer.connect.ConnectService;
+import io.meshinfer.models.Model;
 import io.meshinfer.models.Models;
 import io.meshinfer.server.config.ServerConfig;
 import io.meshinfer.server.http.AdminRouting;
@@ -66,7 +67,8 @@ public final class MeshinferServer implements AutoCloseable {
             new ServiceRouting(exchange, inference, config).register(service);
             MeshinferServer[] self = new MeshinferServer[1];
             HttpRouting.Builder admin = HttpRouting.builder();
-            new AdminRouting(metrics, () -> self[0] != null && self[0].ready()).register(admin);
+            new AdminRouting(metrics, () -> self[0] != null && self[0].ready(),
+                             () -> connect.map(ConnectService::status)).register(admin);
 
             var listeners = WebServer.builder();
             connect.ifPresent(c -> listeners.tls(Mesh.listenerTls(c)));
@@ -85,6 +87,9 @@ public final class MeshinferServer implements AutoCloseable {
                     .start();
             self[0] = new MeshinferServer(models, webServer, exchange, connect);
             self[0].ready = true;
+            MeshinferServer server = self[0];
+            connect.ifPresent(c -> Mesh.register(c, config, webServer.port(),
+                    models.all().stream().map(Model::description).toList(), () -> server.ready));
             String scheme = connect.isPresent() ? "https (mTLS as " + connect.get().id().orElseThrow() + ")" : "http";
             LOG.info("meshinfer " + Version.VERSION + " serving " + scheme + " on " + config.host() + ":"
                              + webServer.port() + " (admin on http://" + config.adminHost() + ":"
@@ -112,12 +117,14 @@ public final class MeshinferServer implements AutoCloseable {
     }
 
     /**
-     * Drains and stops: readiness turns false first (so load balancers stop sending), requests in flight finish
-     * (up to 30 s), then the listeners close and the models unload.
+     * Drains and stops: readiness turns false and the Consul health check fails first (so load balancers and
+     * callers stop sending), requests in flight finish (up to 30 s), then the listeners close, the models unload
+     * and the instance is deregistered.
      */
     @Override
     public void close() {
         ready = false;
+        connect.ifPresent(ConnectService::drain);
         try {
             if (!exchange.awaitIdle(DRAIN_TIMEOUT)) {
                 LOG.warning("requests still in flight after " + DRAIN_TIMEOUT.toSeconds() + " s; stopping anyway");

@@ -77,6 +77,14 @@ public final class TestServer implements AutoCloseable, AfterAllCallback {
                             .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
+    /** A POST with extra headers, given as name, value, name, value... */
+    public Reply post(String path, String body, String... headers) {
+        return send(HttpRequest.newBuilder(uri(server.port(), path))
+                            .header("Content-Type", "application/json")
+                            .headers(headers)
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
     public Reply postBytes(String path, byte[] body) {
         return send(HttpRequest.newBuilder(uri(server.port(), path))
                             .header("Content-Type", "application/json")

@@ -55,6 +55,7 @@ public final class LocalAgent {
                 .put("Name", registration.name())
                 .put("Address", registration.address())
                 .put("Port", registration.port());
+        registration.tags().forEach(body.putArray("Tags")::add);
         ObjectNode meta = body.putObject("Meta");
         registration.meta().forEach(meta::put);
         body.putObject("Connect").put("Native", true);

@@ -1,6 +1,7 @@
 package io.meshinfer.connect.consul;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -12,12 +13,13 @@ import java.util.Objects;
  * @param name                    service name, the identity in certificates and intentions
  * @param address                 address other services dial; empty for the agent's own address
  * @param port                    the mTLS listener's port
+ * @param tags                    service tags
  * @param meta                    service metadata
  * @param ttl                     how long a check update stays valid before the check turns critical
  * @param deregisterCriticalAfter how long the check may stay critical before the agent removes the instance
  */
-public record ServiceRegistration(String id, String name, String address, int port, Map<String, String> meta,
-                                  Duration ttl, Duration deregisterCriticalAfter) {
+public record ServiceRegistration(String id, String name, String address, int port, List<String> tags,
+                                  Map<String, String> meta, Duration ttl, Duration deregisterCriticalAfter) {
 
     public ServiceRegistration {
         ConsulEndpoint.segment("service ID", id);
@@ -26,6 +28,7 @@ public record ServiceRegistration(String id, String name, String address, int po
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
+        tags = List.copyOf(tags);
         meta = Map.copyOf(meta);
         requirePositive("ttl", ttl);
         requirePositive("deregisterCriticalAfter", deregisterCriticalAfter);

@@ -2,12 +2,15 @@ package io.meshinfer.connect.tls;
 
 import java.security.GeneralSecurityException;
 import java.security.cert.Certificate;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.TrustManager;
 
 import io.meshinfer.connect.SpiffeId;
@@ -38,6 +41,8 @@ public final class ConnectTls {
         this.identities = new PeerIdentities(state);
         this.allowTls12 = allowTls12;
         this.server = context(new LeafKeyManager(state), PeerTrustManager.forServer(state, authorizer, identities));
+        // A resumed session skips the certificates: after a rotation, callers must meet the new material.
+        state.onChange(this::forgetSessions);
     }
 
     /**
@@ -68,6 +73,20 @@ public final class ConnectTls {
             return TLS13_SUITES;
         }
         return java.util.stream.Stream.concat(TLS13_SUITES.stream(), TLS12_SUITES.stream()).toList();
+    }
+
+    /**
+     * Forgets every resumable server session, so that each caller's next connection runs a full handshake with
+     * the current leaf, roots and L4 check. Runs when the identity material changes, and when the intentions do.
+     */
+    public void forgetSessions() {
+        SSLSessionContext sessions = server.getServerSessionContext();
+        for (Enumeration<byte[]> ids = sessions.getIds(); ids.hasMoreElements(); ) {
+            SSLSession session = sessions.getSession(ids.nextElement());
+            if (session != null) {
+                session.invalidate();
+            }
+        }
     }
 
     /** The identity a caller proved with this certificate chain (from the request's TLS session). */

@@ -3,15 +3,25 @@ package io.meshinfer.connect.tls;
 import java.lang.reflect.Method;
 
 /**
- * Puts Amazon Corretto Crypto Provider (OpenSSL-derived native code) first when it is on the class path and
+ * The process-wide TLS settings Connect needs, applied before the first TLS context exists (the JDK reads them
+ * once).
+ *
+ * <ul>
+ * <li>Amazon Corretto Crypto Provider (OpenSSL-derived native code) goes first when it is on the class path and
  * loads on this platform: the JDK's own elliptic-curve code makes a P-256 mTLS handshake several times slower.
  * Without it everything works on the JDK's providers. With it, TLS prefers the P-256 key exchange, which it
- * accelerates, unless {@code jdk.tls.namedGroups} is already set. Idempotent and thread-safe.
+ * accelerates, unless {@code jdk.tls.namedGroups} is already set.</li>
+ * <li>Server sessions resume from the server's session cache instead of stateless tickets, unless
+ * {@code jdk.tls.server.enableSessionTicketExtension} is already set: a cache can be emptied when the intentions
+ * change, so that a caller denied since its last handshake cannot resume its way past the handshake check.</li>
+ * </ul>
+ * Idempotent and thread-safe.
  */
 public final class CryptoProvider {
     private static final System.Logger LOG = System.getLogger(CryptoProvider.class.getName());
     private static final String ACCP = "com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider";
     private static final String NAMED_GROUPS = "jdk.tls.namedGroups";
+    private static final String SERVER_TICKETS = "jdk.tls.server.enableSessionTicketExtension";
     private static volatile String installed;
 
     private CryptoProvider() {
@@ -21,6 +31,9 @@ public final class CryptoProvider {
     public static synchronized String installFastest() {
         if (installed != null) {
             return installed;
+        }
+        if (System.getProperty(SERVER_TICKETS) == null) {
+            System.setProperty(SERVER_TICKETS, "false");
         }
         installed = tryAccp() ? "AmazonCorrettoCryptoProvider" : java.security.Security.getProviders()[0].getName();
         return installed;

@@ -1,7 +1,9 @@
 package io.meshinfer.connect.tls;
 
 import java.lang.System.Logger.Level;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The current leaf and roots, fed by two independent sources (watches, or the embedded CA) and read by every
@@ -19,6 +21,12 @@ public final class IdentityState {
     private long generation;
     private volatile TlsMaterial current;
     private volatile TlsMaterial previous;
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+
+    /** Runs {@code listener} after every swap of the material (on the updating thread). */
+    void onChange(Runnable listener) {
+        listeners.add(listener);
+    }
 
     /** Replaces our leaf. */
     public synchronized void leaf(LeafCert leaf) {
@@ -71,5 +79,6 @@ public final class IdentityState {
         }
         previous = current;
         current = new TlsMaterial(++generation, leaf, roots);
+        listeners.forEach(Runnable::run);
     }
 }

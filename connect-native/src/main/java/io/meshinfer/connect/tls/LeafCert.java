@@ -52,7 +52,12 @@ public record LeafCert(SpiffeId id, List<X509Certificate> chain, PrivateKey key)
 
     /** The serial as Consul prints it: lower-case hex pairs joined by colons. */
     public String serial() {
-        return SpiffeIds.serial(certificate());
+        return serialOf(certificate());
+    }
+
+    /** Any certificate's serial in the same form. */
+    public static String serialOf(X509Certificate certificate) {
+        return SpiffeIds.serial(certificate);
     }
 
     public boolean validAt(Instant now) {

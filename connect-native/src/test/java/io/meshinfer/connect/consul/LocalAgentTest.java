@@ -1,6 +1,7 @@
 package io.meshinfer.connect.consul;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,7 +47,7 @@ class LocalAgentTest {
     @Test
     void registrationTtlUpdatesAndDeregistration() {
         ServiceRegistration registration = new ServiceRegistration("embed-1", "embed", "127.0.0.1", 8443,
-                Map.of("meshinfer", "0.1.0"), Duration.ofSeconds(30), Duration.ofMinutes(1));
+                List.of("embeddings"), Map.of("meshinfer", "0.1.0"), Duration.ofSeconds(30), Duration.ofMinutes(1));
         local.register(registration);
         try {
             assertTrue(local.serviceIds().contains("embed-1"), local.serviceIds().toString());
@@ -54,6 +55,7 @@ class LocalAgentTest {
             assertTrue(service.path("Connect").path("Native").asBoolean(), service.toString());
             assertEquals(8443, service.path("Port").asInt());
             assertEquals("0.1.0", service.path("Meta").path("meshinfer").asText());
+            assertEquals("embeddings", service.path("Tags").path(0).asText());
             assertEquals("critical", check(registration).path("Status").asText(), "until the first update");
 
             local.updateCheck(registration.checkId(), CheckStatus.PASSING, "models loaded, leaf valid");

@@ -1,0 +1,90 @@
+package io.meshinfer.server.mesh;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.meshinfer.connect.Decision;
+import io.meshinfer.connect.tls.CaRoots;
+import io.meshinfer.connect.tls.ConnectTls;
+import io.meshinfer.connect.tls.IdentityState;
+import io.meshinfer.connect.tls.LeafCert;
+
+/**
+ * A Connect-native caller holding a leaf the Consul agent issued, as another service in the mesh would: it trusts
+ * the CA roots, checks the server's SPIFFE ID instead of a host name, and opens a new connection (a full
+ * handshake) for every request, so that each request meets the server's current identity and policy.
+ */
+final class MeshCaller {
+    private final SSLContext context;
+
+    /** What one request saw: the HTTP status and the serial of the leaf the server presented. */
+    record Answer(int status, String serverSerial) {
+    }
+
+    MeshCaller(JsonNode leaf, JsonNode roots, String target) {
+        IdentityState state = new IdentityState();
+        state.roots(CaRoots.fromConsul(roots));
+        state.leaf(LeafCert.fromPem(leaf.path("CertPEM").asText(), leaf.path("PrivateKeyPEM").asText()));
+        this.context = ConnectTls.create(state, id -> Decision.deny("dial only"), false)
+                .clientContext(id -> id.service().equals(target));
+    }
+
+    SSLContext context() {
+        return context;
+    }
+
+    /** POSTs {@code body} to {@code path} over a new connection; throws when the handshake is refused. */
+    Answer post(int port, String path, String body) throws IOException {
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory()
+                .createSocket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(10_000);
+            socket.startHandshake();
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: inference\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + bytes.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes);
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String head = readHead(in);
+            if (!head.startsWith("HTTP/1.1 ")) {
+                throw new IOException("no HTTP answer: '" + head + "'");
+            }
+            in.readNBytes(contentLength(head));
+            X509Certificate served = (X509Certificate) socket.getSession().getPeerCertificates()[0];
+            return new Answer(Integer.parseInt(head.substring(9, 12)), LeafCert.serialOf(served));
+        }
+    }
+
+    // The status line and headers, up to the blank line.
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        int b;
+        while ((b = in.read()) != -1) {
+            head.append((char) b);
+            if (head.length() >= 4 && head.lastIndexOf("\r\n\r\n") == head.length() - 4) {
+                break;
+            }
+        }
+        return head.toString();
+    }
+
+    private static int contentLength(String head) {
+        for (String line : head.split("\r\n")) {
+            if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
+                return Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        return 0;
+    }
+}
