@@ -150,7 +150,7 @@ public final class ConsulAgent implements AutoCloseable {
         return Map.of("CONSUL_HTTP_ADDR", "http://" + httpAddress());
     }
 
-    /** A client of the HTTP API that carries the management token when ACLs are on. */
+    /** A new client of the HTTP API, carrying the management token when ACLs are on; the caller closes it. */
     public ConsulClient client() {
         Map<String, String> values = new LinkedHashMap<>(settings());
         managementToken.ifPresent(token -> values.put("CONSUL_HTTP_TOKEN", token));

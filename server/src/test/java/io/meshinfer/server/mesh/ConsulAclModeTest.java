@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.meshinfer.connect.consul.ConsulClient;
 import io.meshinfer.connect.consul.ConsulEndpoint;
 import io.meshinfer.connect.testing.ConsulAgent;
 import io.meshinfer.server.TestServer;
@@ -34,7 +35,9 @@ class ConsulAclModeTest {
         agent = ConsulAgent.startAclDefaultDeny();
         Path token = temp.resolve("token");
         Files.writeString(token, agent.managementToken().orElseThrow() + "\n");
-        web = new MeshCaller(agent.leaf("web"), agent.client().get(ConsulEndpoint.caRoots()).body(), "inference");
+        try (ConsulClient consul = agent.client()) {
+            web = new MeshCaller(agent.leaf("web"), consul.get(ConsulEndpoint.caRoots()).body(), "inference");
+        }
         server = TestServer.startMtls(web.context(), "--consul-http-addr", agent.httpAddress(),
                 "--consul-http-token-file", token.toString());
     }

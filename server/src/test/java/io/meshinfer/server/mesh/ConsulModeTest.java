@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import io.meshinfer.connect.ConnectService;
+import io.meshinfer.connect.consul.ConsulClient;
 import io.meshinfer.connect.consul.ConsulEndpoint;
 import io.meshinfer.connect.embedded.EmbeddedCa;
 import io.meshinfer.connect.testing.ConsulAgent;
@@ -37,12 +38,16 @@ class ConsulModeTest {
     private static final String RERANK = "{\"query\": \"q\", \"texts\": [\"a\"]}";
 
     static ConsulAgent agent;
+    // One client for the whole class: each client holds its own connections, and the agent refuses an address
+    // with more than 200 at once.
+    static ConsulClient consul;
     static TestServer server;
     static MeshCaller web;
 
     @BeforeAll
     static void start() {
         agent = ConsulAgent.start();
+        consul = agent.client();
         web = caller("web");
         server = TestServer.startMtls(web.context(), "--consul-http-addr", agent.httpAddress(), "--service",
                 "inference", "--service-id", "inference-test");
@@ -53,6 +58,7 @@ class ConsulModeTest {
         if (server != null) {
             server.close();
         }
+        consul.close();
         agent.close();
     }
 
@@ -60,13 +66,13 @@ class ConsulModeTest {
     @Order(1)
     void theServerRegistersAsAConnectNativeServiceWithAPassingCheck() {
         waitFor(Duration.ofSeconds(10), "a passing instance in /v1/health/connect/inference", () -> {
-            JsonNode instances = agent.client().get(ConsulEndpoint.of("/v1/health/connect/inference")).body();
+            JsonNode instances = consul.get(ConsulEndpoint.of("/v1/health/connect/inference")).body();
             return instances.size() == 1
                     && instances.get(0).path("Service").path("Connect").path("Native").asBoolean()
                     && instances.get(0).path("Checks").findValues("Status").stream()
                     .allMatch(status -> status.asText().equals("passing"));
         });
-        JsonNode service = agent.client().get(ConsulEndpoint.of("/v1/agent/service/inference-test")).body();
+        JsonNode service = consul.get(ConsulEndpoint.of("/v1/agent/service/inference-test")).body();
         assertEquals(server.server().port(), service.path("Port").asInt());
         assertEquals("all-MiniLM-L6-v2", service.path("Meta").path("models").asText());
         assertTrue(service.path("Tags").toString().contains("embedding"), service.toString());
@@ -194,7 +200,7 @@ class ConsulModeTest {
         } finally {
             agent.restart();
         }
-        waitFor(Duration.ofSeconds(15), "registered again after the agent restarted", () -> agent.client()
+        waitFor(Duration.ofSeconds(15), "registered again after the agent restarted", () -> consul
                 .get(ConsulEndpoint.of("/v1/agent/services")).body().has("inference-test"));
         waitFor(Duration.ofSeconds(15), "health back to ok",
                 () -> server.server().connect().orElseThrow().status().agentReachable());
@@ -205,7 +211,7 @@ class ConsulModeTest {
     }
 
     private static JsonNode roots() {
-        return agent.client().get(ConsulEndpoint.caRoots()).body();
+        return consul.get(ConsulEndpoint.caRoots()).body();
     }
 
     private static void waitFor(Duration limit, String what, CheckedCondition condition) throws AssertionError {
