@@ -40,6 +40,7 @@ public final class ConnectService implements AutoCloseable {
 
     private static final Duration TTL = Duration.ofSeconds(15);
     private static final Duration DEREGISTER_CRITICAL_AFTER = Duration.ofMinutes(10);
+    private static final Duration DRAIN_GRACE = Duration.ofSeconds(1);
 
     private final String mode;
     private final String service;
@@ -89,10 +90,15 @@ public final class ConnectService implements AutoCloseable {
         ConsulClient client = ConsulClient.create(ConsulSettings.from(options.consul()));
         ConnectService connect = new ConnectService("consul", options.service(), options.allowTls12(), client);
         connect.parts.add(client);
-        connect.watches = AgentWatches.start(client, options.service(), options.watchWait(), connect.identity,
-                connect::intentions);
-        connect.parts.add(connect.watches);
-        return connect;
+        try {
+            connect.watches = AgentWatches.start(client, options.service(), options.watchWait(), connect.identity,
+                    connect::intentions);
+            connect.parts.add(connect.watches);
+            return connect;
+        } catch (RuntimeException e) {
+            connect.close();
+            throw e;
+        }
     }
 
     /**
@@ -100,7 +106,7 @@ public final class ConnectService implements AutoCloseable {
      * passes while {@link #ready()} and the server's own readiness hold, and re-registers whenever the agent forgot
      * it. Deregistered by {@link #close()}.
      */
-    public void register(Registration registration) {
+    public synchronized void register(Registration registration) {
         serverReady = registration.serverReady();
         if (consul == null) {
             return;
@@ -122,9 +128,15 @@ public final class ConnectService implements AutoCloseable {
 
     /** The first step of a graceful shutdown: the health check fails now, so that callers stop picking us. */
     public void drain() {
-        if (registrar != null) {
-            registrar.drain();
+        Registrar current = registrar;
+        if (current != null) {
+            current.drain();
         }
+    }
+
+    /** How long to keep serving after {@link #drain()}: zero without a catalog to leave. */
+    public Duration drainGrace() {
+        return registrar == null ? Duration.ZERO : DRAIN_GRACE;
     }
 
     /** The SSL context for the mTLS listener (client certificates must be required by the listener). */
@@ -141,9 +153,14 @@ public final class ConnectService implements AutoCloseable {
         return tls.cipherSuites();
     }
 
-    /** A client context presenting our leaf that accepts only {@code target}'s identity. */
+    /**
+     * A client context presenting our leaf that accepts only {@code target} in our own partition and namespace
+     * (any datacenter of the trust domain).
+     */
     public SSLContext dial(String target) {
-        return tls.clientContext(id -> id.service().equals(target));
+        return tls.clientContext(id -> id.service().equals(target) && identity.leaf().map(LeafCert::id)
+                .filter(self -> self.partition().equals(id.partition()) && self.namespace().equals(id.namespace()))
+                .isPresent());
     }
 
     /** Our own identity, once we have a leaf. */
@@ -244,7 +261,7 @@ public final class ConnectService implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         for (AutoCloseable part : parts.reversed()) {
             try {
                 part.close();

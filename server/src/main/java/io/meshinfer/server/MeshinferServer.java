@@ -88,9 +88,15 @@ public final class MeshinferServer implements AutoCloseable {
             self[0] = new MeshinferServer(models, webServer, exchange, connect);
             self[0].ready = true;
             MeshinferServer server = self[0];
-            connect.ifPresent(c -> Mesh.register(c, config, webServer.port(),
-                    models.all().stream().map(Model::description).toList(), () -> server.ready));
-            String scheme = connect.isPresent() ? "https (mTLS as " + connect.get().id().orElseThrow() + ")" : "http";
+            try {
+                connect.ifPresent(c -> Mesh.register(c, config, webServer.port(),
+                        models.all().stream().map(Model::description).toList(), () -> server.ready));
+            } catch (RuntimeException e) {
+                webServer.stop();
+                throw e;
+            }
+            String scheme = connect.map(c -> "https (mTLS as " + c.id().map(Object::toString).orElse("?") + ")")
+                    .orElse("http");
             LOG.info("meshinfer " + Version.VERSION + " serving " + scheme + " on " + config.host() + ":"
                              + webServer.port() + " (admin on http://" + config.adminHost() + ":"
                              + webServer.port(ADMIN) + ")");
@@ -124,7 +130,16 @@ public final class MeshinferServer implements AutoCloseable {
     @Override
     public void close() {
         ready = false;
-        connect.ifPresent(ConnectService::drain);
+        connect.ifPresent(c -> {
+            c.drain();
+            try {
+                // Callers learn of the failed check through their own watches; give them a moment to pick
+                // another instance before the listener stops answering.
+                Thread.sleep(c.drainGrace());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         try {
             if (!exchange.awaitIdle(DRAIN_TIMEOUT)) {
                 LOG.warning("requests still in flight after " + DRAIN_TIMEOUT.toSeconds() + " s; stopping anyway");

@@ -2,6 +2,7 @@ package io.meshinfer.connect.consul;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,23 +28,18 @@ public final class AgentWatches implements AutoCloseable {
     private final LocalAgent agent;
     private final IdentityState identity;
     private final Consumer<IntentionSet> intentions;
-    private final List<BlockingWatch> watches;
+    private final List<BlockingWatch> watches = new CopyOnWriteArrayList<>();
     private final Thread policyRefresh;
     private SpiffeId self;
     private ConsulResponse lastIntentions;
     private DefaultIntentionPolicy policy;
     private volatile boolean policyKnown;
 
-    private AgentWatches(ConsulClient client, String service, Duration wait, IdentityState identity,
-                         Consumer<IntentionSet> intentions) {
+    private AgentWatches(ConsulClient client, IdentityState identity, Consumer<IntentionSet> intentions) {
         this.agent = new LocalAgent(client);
         this.identity = identity;
         this.intentions = intentions;
         this.policyRefresh = Thread.ofVirtual().name("consul-default-policy").unstarted(this::refreshPolicyLoop);
-        this.watches = List.of(
-                BlockingWatch.start(client, ConsulEndpoint.caRoots(), wait, this::roots),
-                BlockingWatch.start(client, ConsulEndpoint.leaf(service), wait, this::leaf),
-                BlockingWatch.start(client, ConsulEndpoint.intentionsFor(service), wait, this::intentions));
     }
 
     /**
@@ -55,14 +51,23 @@ public final class AgentWatches implements AutoCloseable {
      */
     public static AgentWatches start(ConsulClient client, String service, Duration wait, IdentityState identity,
                                      Consumer<IntentionSet> intentions) {
-        AgentWatches watches = new AgentWatches(client, service, wait, identity, intentions);
-        watches.policyRefresh.start();
-        return watches;
+        AgentWatches watches = new AgentWatches(client, identity, intentions);
+        try {
+            watches.watches.add(BlockingWatch.start(client, ConsulEndpoint.caRoots(), wait, watches::roots));
+            watches.watches.add(BlockingWatch.start(client, ConsulEndpoint.leaf(service), wait, watches::leaf));
+            watches.watches.add(BlockingWatch.start(client, ConsulEndpoint.intentionsFor(service), wait,
+                    watches::intentions));
+            watches.policyRefresh.start();
+            return watches;
+        } catch (RuntimeException e) {
+            watches.close();
+            throw e;
+        }
     }
 
     /** Whether every watch's last call to the agent succeeded. */
     public boolean healthy() {
-        return policyKnown && watches.stream().allMatch(BlockingWatch::healthy);
+        return policyKnown && watches.size() == 3 && watches.stream().allMatch(BlockingWatch::healthy);
     }
 
     private void roots(ConsulResponse response) {

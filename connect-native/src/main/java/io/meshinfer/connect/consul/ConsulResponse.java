@@ -16,4 +16,10 @@ public record ConsulResponse(int status, long index, JsonNode body) {
     public ConsulResponse {
         Objects.requireNonNull(body, "body");
     }
+
+    /** Status and index only: a leaf's body holds its private key. */
+    @Override
+    public String toString() {
+        return "ConsulResponse[status=" + status + ", index=" + index + "]";
+    }
 }

@@ -21,6 +21,7 @@ public final class Registrar implements AutoCloseable {
     private volatile boolean registered;
     private volatile boolean healthy;
     private volatile boolean draining;
+    private volatile boolean closed;
 
     private Registrar(LocalAgent agent, ServiceRegistration registration, Supplier<List<String>> problems,
                       Supplier<List<String>> warnings) {
@@ -49,13 +50,8 @@ public final class Registrar implements AutoCloseable {
         return healthy;
     }
 
-    /** Whether the instance is registered as far as we know. */
-    public boolean registered() {
-        return registered;
-    }
-
     /** Fails the check at once and keeps it failed: the first step of a graceful shutdown. */
-    public void drain() {
+    public synchronized void drain() {
         draining = true;
         try {
             agent.updateCheck(registration.checkId(), CheckStatus.CRITICAL, "draining: shutting down");
@@ -68,6 +64,9 @@ public final class Registrar implements AutoCloseable {
         Duration interval = registration.ttl().dividedBy(3);
         while (!Thread.currentThread().isInterrupted()) {
             try {
+                if (closed) {
+                    return;
+                }
                 if (!registered || !agent.serviceIds().contains(registration.id())) {
                     if (registered) {
                         LOG.log(System.Logger.Level.WARNING, "the Consul agent forgot {0}; registering again",
@@ -94,7 +93,8 @@ public final class Registrar implements AutoCloseable {
         }
     }
 
-    private void report() {
+    // Synchronized with drain(), so that a report in flight cannot turn the check passing again after it.
+    private synchronized void report() {
         if (draining) {
             agent.updateCheck(registration.checkId(), CheckStatus.CRITICAL, "draining: shutting down");
             return;
@@ -114,6 +114,7 @@ public final class Registrar implements AutoCloseable {
     /** Stops the loop and deregisters the instance. */
     @Override
     public void close() {
+        closed = true;
         loop.interrupt();
         try {
             loop.join(Duration.ofSeconds(5));

@@ -126,8 +126,10 @@ public final class IntentionsFile implements AutoCloseable {
                 }
             } catch (InterruptedException e) {
                 return;
-            } catch (UncheckedIOException e) {
-                LOG.log(System.Logger.Level.WARNING, "{0}; keeping the previous rules", e.getMessage());
+            } catch (RuntimeException e) {
+                // Whatever happened, the thread must live on: a dead poller would freeze the rules silently.
+                LOG.log(System.Logger.Level.WARNING, "cannot reload the intentions file ({0}); keeping the "
+                        + "previous rules", e.toString());
             }
         }
     }

@@ -41,25 +41,22 @@ public final class StateDirectory {
         this.dir = dir;
     }
 
-    /** Opens the directory, creating it (0700) when missing. */
+    /**
+     * Opens the directory, creating it (0700) when missing.
+     *
+     * @throws IllegalStateException when it, or the CA key in it, is open to other users: anyone who can read the
+     *                               key can mint any identity
+     */
     public static StateDirectory open(Path dir) {
         try {
             if (!Files.isDirectory(dir)) {
                 Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR));
             }
+            requireOwnerOnly(dir);
             return new StateDirectory(dir.toAbsolutePath());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the state directory " + dir, e);
         }
-    }
-
-    public Path path() {
-        return dir;
-    }
-
-    /** The file of {@code service-intentions} config entries the embedded mode enforces. */
-    public Path intentionsFile() {
-        return dir.resolve("intentions.json");
     }
 
     /** The CA kept in this directory, created on first use with a fresh trust domain. */
@@ -69,6 +66,7 @@ public final class StateDirectory {
         try (FileChannel lockFile = FileChannel.open(dir.resolve(".ca.lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE); FileLock ignored = lockFile.lock()) {
             if (Files.exists(certFile) && Files.exists(keyFile)) {
+                requireOwnerOnly(keyFile);
                 return load(certFile, keyFile);
             }
             EmbeddedCa ca = EmbeddedCa.generate(UUID.randomUUID() + ".consul");
@@ -117,6 +115,21 @@ public final class StateDirectory {
             throw new IllegalStateException("the CA root in the state directory has an unreadable SPIFFE URI", e);
         }
         throw new IllegalStateException("the CA root in the state directory has no SPIFFE URI");
+    }
+
+    private static void requireOwnerOnly(Path path) throws IOException {
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path);
+        for (PosixFilePermission permission : permissions) {
+            if (permission.name().startsWith("GROUP_") || permission.name().startsWith("OTHERS_")) {
+                throw new IllegalStateException(path + " is open to other users ("
+                        + PosixFilePermissions.toString(permissions) + "); it holds the CA key: chmod "
+                        + (Files.isDirectory(path) ? "700" : "600") + " it");
+            }
+        }
+        String owner = Files.getOwner(path).getName();
+        if (!owner.equals(System.getProperty("user.name"))) {
+            throw new IllegalStateException(path + " belongs to " + owner + ", not to this user");
+        }
     }
 
     private static void writePrivate(Path file, String text) throws IOException {

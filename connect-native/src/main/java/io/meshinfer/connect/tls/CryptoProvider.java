@@ -22,6 +22,7 @@ public final class CryptoProvider {
     private static final String ACCP = "com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider";
     private static final String NAMED_GROUPS = "jdk.tls.namedGroups";
     private static final String SERVER_TICKETS = "jdk.tls.server.enableSessionTicketExtension";
+    private static final String RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
     private static volatile String installed;
 
     private CryptoProvider() {
@@ -34,6 +35,10 @@ public final class CryptoProvider {
         }
         if (System.getProperty(SERVER_TICKETS) == null) {
             System.setProperty(SERVER_TICKETS, "false");
+        }
+        // Only reachable with --allow-tls12; renegotiation is a TLS 1.2 attack surface nobody here needs.
+        if (System.getProperty(RENEGOTIATION) == null) {
+            System.setProperty(RENEGOTIATION, "true");
         }
         installed = tryAccp() ? "AmazonCorrettoCryptoProvider" : java.security.Security.getProviders()[0].getName();
         return installed;

@@ -40,11 +40,6 @@ public final class IdentityState {
         publish();
     }
 
-    /** Whether both a leaf and roots have arrived. */
-    public boolean ready() {
-        return current != null;
-    }
-
     public Optional<LeafCert> leaf() {
         TlsMaterial material = current;
         return material == null ? Optional.empty() : Optional.of(material.leaf());

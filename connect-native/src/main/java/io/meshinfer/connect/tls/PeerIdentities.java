@@ -11,11 +11,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.meshinfer.connect.SpiffeId;
 
 /**
- * The identities proven in handshakes, by leaf certificate. The per-request check reads the caller's SPIFFE ID
- * here instead of parsing its certificate again, and a caller that opens another connection with the same leaf
- * skips the path validation as long as the trusted roots are the ones it was validated against: the same leaf
- * bytes under the same anchors validate the same way, and the handshake itself still proves the key. A leaf this
- * map does not know (evicted, or a session resumed from a ticket) is verified in full. Thread-safe.
+ * The identities proven in handshakes, by leaf certificate. The per-request check and a caller's next handshake
+ * read the SPIFFE ID here instead of validating the chain again, as long as the trust material is the one it
+ * was validated against and the leaf is still within its validity: the same leaf bytes under the same anchors
+ * validate the same way, and each handshake still proves the key. So a caller whose leaf expires, or whose root
+ * is withdrawn, is refused on its next request even on an open connection. A leaf this map does not know is
+ * verified in full. Thread-safe.
  */
 final class PeerIdentities {
     private static final int CAPACITY = 10_000;
@@ -46,17 +47,11 @@ final class PeerIdentities {
         return id;
     }
 
-    /** The identity a request's caller proved; verifies in full when the leaf is not known. */
+    /** The identity a request's caller proved, if it still holds under the current material. */
     Optional<SpiffeId> identify(Certificate[] chain) {
         TlsMaterial material = state.current();
         if (material == null || chain == null || chain.length == 0) {
             return Optional.empty();
-        }
-        if (chain[0] instanceof X509Certificate leaf) {
-            Proof proof = proven.get(leaf);
-            if (proof != null) {
-                return Optional.of(proof.id());
-            }
         }
         X509Certificate[] x509 = new X509Certificate[chain.length];
         for (int i = 0; i < chain.length; i++) {

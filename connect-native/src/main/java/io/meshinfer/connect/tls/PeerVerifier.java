@@ -67,7 +67,7 @@ final class PeerVerifier {
         }
         List<String> extended = leaf.getExtendedKeyUsage();
         if (extended != null && !extended.contains(role.extendedKeyUsage)) {
-            throw new CertificateException("peer leaf is not meant for " + role.name().toLowerCase() + " authentication");
+            throw new CertificateException("peer leaf is not meant for " + role.name().toLowerCase(java.util.Locale.ROOT) + " authentication");
         }
     }
 

@@ -15,7 +15,6 @@ import java.util.Collection;
 import java.util.List;
 
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.openssl.PEMException;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
@@ -63,8 +62,6 @@ public final class Pem {
                 return KEYS.getPrivateKey(info);
             }
             throw new IllegalArgumentException("no unencrypted private key in the PEM text");
-        } catch (PEMException e) {
-            throw new IllegalArgumentException("unreadable private key PEM", e);
         } catch (IOException e) {
             throw new IllegalArgumentException("unreadable private key PEM", e);
         }

@@ -2,6 +2,7 @@ package io.meshinfer.connect.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -31,6 +32,18 @@ class StateDirectoryTest {
         assertTrue(first.trustDomain().endsWith(".consul"));
         assertEquals("rwx------", mode(dir));
         assertEquals("rw-------", mode(dir.resolve("ca-key.pem")));
+    }
+
+    @Test
+    void aCaKeyOpenToOtherUsersIsRefused() throws IOException {
+        Path dir = temp.resolve("state");
+        StateDirectory.open(dir).ca();
+        Files.setPosixFilePermissions(dir.resolve("ca-key.pem"), PosixFilePermissions.fromString("rw-r--r--"));
+        var e = assertThrows(IllegalStateException.class, () -> StateDirectory.open(dir).ca());
+        assertTrue(e.getMessage().contains("open to other users"), e.getMessage());
+
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertThrows(IllegalStateException.class, () -> StateDirectory.open(dir));
     }
 
     @Test

@@ -131,6 +131,17 @@ class ConnectTlsTest {
     }
 
     @Test
+    void aCallerWhoseRootIsWithdrawnLosesItsIdentityOnItsOpenConnection() throws IOException {
+        EmbeddedCa next = EmbeddedCa.generate(TRUST_DOMAIN);
+        serverState.roots(new CaRoots(TRUST_DOMAIN, List.of(CA.root(), next.root())));
+        try (var connection = server.connect(client(CA.issue("web", List.of(), List.of())))) {
+            assertTrue(connection.ask().startsWith(CA.idOf("web").toUri()));
+            serverState.roots(next.roots());
+            assertTrue(connection.ask().startsWith("unknown "), "no identity under the new roots");
+        }
+    }
+
+    @Test
     void everyListedRootIsTrustedDuringARotation() throws IOException {
         EmbeddedCa next = EmbeddedCa.generate(TRUST_DOMAIN);
         serverState.roots(new CaRoots(TRUST_DOMAIN, List.of(CA.root(), next.root())));

@@ -67,7 +67,8 @@ final class MtlsEcho implements AutoCloseable {
             if (line == null) {
                 throw new IOException("server closed the connection");
             }
-            return line + " " + LeafSerial.of(socket.getSession().getPeerCertificates());
+            return line + " " + LeafCert.serialOf((java.security.cert.X509Certificate) socket.getSession()
+                    .getPeerCertificates()[0]);
         }
 
         @Override
@@ -105,15 +106,5 @@ final class MtlsEcho implements AutoCloseable {
     public void close() throws IOException {
         socket.close();
         threads.shutdownNow();
-    }
-
-    /** The serial of the first certificate of a chain, as {@link LeafCert#serial()} prints it. */
-    static final class LeafSerial {
-        private LeafSerial() {
-        }
-
-        static String of(java.security.cert.Certificate[] chain) {
-            return SpiffeIds.serial((java.security.cert.X509Certificate) chain[0]);
-        }
     }
 }

@@ -22,7 +22,8 @@ import io.meshinfer.server.metrics.ServerMetrics;
 /**
  * The first step of every request on the mTLS listener: who is calling (the identity proven in the handshake) and
  * may they make this request (the intentions, L4 again and L7). Denied: 403 with the reason, never the rule. A
- * path that is not in canonical form is refused with 400 rather than authorized in one form and routed in another.
+ * path that is not in canonical form, or that the router would read differently (matrix parameters such as
+ * {@code /embed/..;/rerank}), is refused with 400 rather than authorized in one form and routed in another.
  * Stateless and thread-safe.
  */
 public final class CallerAuthorization implements Filter {
@@ -50,7 +51,9 @@ public final class CallerAuthorization implements Filter {
                     "invalid request path: " + e.getMessage()));
             return;
         }
-        if (!path.equals(rawPath)) {
+        // Helidon routes on its own decoded form (matrix parameters stripped, dot segments resolved): all three
+        // must agree, or a rule could judge one path while another is served.
+        if (!path.equals(rawPath) || !path.equals(req.path().path())) {
             refuse(req, res, style, timings, new ApiException(Status.BAD_REQUEST_400, ErrorType.BAD_REQUEST,
                     "request path is not in canonical form; send " + path));
             return;
