@@ -35,7 +35,7 @@ final class PeerTrustManager extends X509ExtendedTrustManager {
     }
 
     static PeerTrustManager forClient(IdentityState state, Predicate<SpiffeId> expectedServer) {
-        return new PeerTrustManager(state, null, expectedServer, null);
+        return new PeerTrustManager(state, null, expectedServer, new PeerIdentities(state));
     }
 
     @Override
@@ -76,7 +76,7 @@ final class PeerTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        SpiffeId server = PeerVerifier.verify(chain, material(), PeerVerifier.Role.SERVER);
+        SpiffeId server = identities.verify(chain, material(), PeerVerifier.Role.SERVER);
         if (!expectedServer.test(server)) {
             throw new CertificateException("server " + server + " is not the service we dialled");
         }
