@@ -234,8 +234,9 @@ public final class LoadHarness {
         int port = 18080;
         int admin = 19090;
         List<String> serve = new ArrayList<>(jvm);
+        // Plain HTTP: this measures the model server's start and memory, and the harness's client speaks HTTP.
         serve.addAll(List.of("-jar", jar.toString(), "serve", "--port", Integer.toString(port), "--admin-port",
-                             Integer.toString(admin), "--log-level", "warning"));
+                             Integer.toString(admin), "--log-level", "warning", "--plaintext"));
         long start = System.nanoTime();
         Process server = new ProcessBuilder(serve).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

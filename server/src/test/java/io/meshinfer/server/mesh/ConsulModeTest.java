@@ -206,6 +206,23 @@ class ConsulModeTest {
                 () -> server.server().connect().orElseThrow().status().agentReachable());
     }
 
+    @Test
+    @Order(8)
+    void aGracefulStopFailsTheCheckFirstThenDeregisters() {
+        Thread stopping = Thread.ofPlatform().start(server::close);
+        try {
+            waitFor(Duration.ofSeconds(5), "the check critical while draining", () -> consul
+                    .get(ConsulEndpoint.of("/v1/agent/checks")).body().path("service:inference-test")
+                    .path("Status").asText().equals("critical"));
+            stopping.join(Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server = null;
+        assertFalse(consul.get(ConsulEndpoint.of("/v1/agent/services")).body().has("inference-test"),
+                "deregistered once stopped");
+    }
+
     private static MeshCaller caller(String service) {
         return new MeshCaller(agent.leaf(service), roots(), "inference");
     }
