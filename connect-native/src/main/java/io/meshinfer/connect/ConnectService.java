@@ -25,6 +25,7 @@ import io.meshinfer.connect.tls.ConnectTls;
 import io.meshinfer.connect.tls.CryptoProvider;
 import io.meshinfer.connect.tls.IdentityState;
 import io.meshinfer.connect.tls.LeafCert;
+import io.meshinfer.connect.tls.RefusalListener;
 
 /**
  * Connect for one service, the whole public surface: a server TLS context that proves our identity and refuses
@@ -41,6 +42,7 @@ public final class ConnectService implements AutoCloseable {
     private static final Duration TTL = Duration.ofSeconds(15);
     private static final Duration DEREGISTER_CRITICAL_AFTER = Duration.ofMinutes(10);
     private static final Duration DRAIN_GRACE = Duration.ofSeconds(1);
+    private static final Duration REFUSAL_LOG_INTERVAL = Duration.ofSeconds(10);
 
     private final String mode;
     private final String service;
@@ -137,6 +139,18 @@ public final class ConnectService implements AutoCloseable {
     /** How long to keep serving after {@link #drain()}: zero without a catalog to leave. */
     public Duration drainGrace() {
         return registrar == null ? Duration.ZERO : DRAIN_GRACE;
+    }
+
+    /**
+     * Reports each refused handshake to {@code listener} (metrics), besides a log line at most every ten seconds
+     * per kind: a flood of refused callers must not flood the log.
+     */
+    public void onRefusal(RefusalListener listener) {
+        RateLimitedLog log = new RateLimitedLog(REFUSAL_LOG_INTERVAL);
+        tls.onRefusal((kind, detail) -> {
+            listener.refused(kind, detail);
+            log.warn(kind, "refused a caller in the handshake ({0}): {1}", kind, detail);
+        });
     }
 
     /** The SSL context for the mTLS listener (client certificates must be required by the listener). */

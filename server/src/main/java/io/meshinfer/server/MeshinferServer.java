@@ -63,7 +63,10 @@ public final class MeshinferServer implements AutoCloseable {
             Exchange exchange = new Exchange(inference, metrics, config.payloadLimit());
 
             HttpRouting.Builder service = HttpRouting.builder();
-            connect.ifPresent(c -> service.addFilter(new CallerAuthorization(c, exchange, metrics)));
+            connect.ifPresent(c -> {
+                c.onRefusal((kind, detail) -> metrics.handshakeRefused(kind));
+                service.addFilter(new CallerAuthorization(c, exchange, metrics));
+            });
             new ServiceRouting(exchange, inference, config).register(service);
             MeshinferServer[] self = new MeshinferServer[1];
             HttpRouting.Builder admin = HttpRouting.builder();

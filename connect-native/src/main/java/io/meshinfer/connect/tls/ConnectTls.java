@@ -34,13 +34,15 @@ public final class ConnectTls {
     private final PeerIdentities identities;
     private final SSLContext server;
     private final boolean allowTls12;
+    private volatile RefusalListener refusals = (kind, detail) -> { };
 
     private ConnectTls(IdentityState state, ConnectionAuthorizer authorizer, boolean allowTls12) {
         CryptoProvider.installFastest();
         this.state = state;
         this.identities = new PeerIdentities(state);
         this.allowTls12 = allowTls12;
-        this.server = context(new LeafKeyManager(state), PeerTrustManager.forServer(state, authorizer, identities));
+        this.server = context(new LeafKeyManager(state), PeerTrustManager.forServer(state, authorizer, identities,
+                (kind, detail) -> refusals.refused(kind, detail)));
         // A resumed session skips the certificates: after a rotation, callers must meet the new material.
         state.onChange(this::forgetSessions);
     }
@@ -52,6 +54,11 @@ public final class ConnectTls {
      */
     public static ConnectTls create(IdentityState state, ConnectionAuthorizer authorizer, boolean allowTls12) {
         return new ConnectTls(state, authorizer, allowTls12);
+    }
+
+    /** Who hears of refused handshakes (one listener; the last one set wins). */
+    public void onRefusal(RefusalListener listener) {
+        this.refusals = listener;
     }
 
     /** The context for the mTLS listener; the listener must require client certificates. */

@@ -21,21 +21,24 @@ final class PeerTrustManager extends X509ExtendedTrustManager {
     private final ConnectionAuthorizer authorizer;
     private final Predicate<SpiffeId> expectedServer;
     private final PeerIdentities identities;
+    private final RefusalListener refusals;
 
     private PeerTrustManager(IdentityState state, ConnectionAuthorizer authorizer, Predicate<SpiffeId> expectedServer,
-                             PeerIdentities identities) {
+                             PeerIdentities identities, RefusalListener refusals) {
         this.state = state;
         this.authorizer = authorizer;
         this.expectedServer = expectedServer;
         this.identities = identities;
+        this.refusals = refusals;
     }
 
-    static PeerTrustManager forServer(IdentityState state, ConnectionAuthorizer authorizer, PeerIdentities identities) {
-        return new PeerTrustManager(state, authorizer, id -> false, identities);
+    static PeerTrustManager forServer(IdentityState state, ConnectionAuthorizer authorizer, PeerIdentities identities,
+                                      RefusalListener refusals) {
+        return new PeerTrustManager(state, authorizer, id -> false, identities, refusals);
     }
 
     static PeerTrustManager forClient(IdentityState state, Predicate<SpiffeId> expectedServer) {
-        return new PeerTrustManager(state, null, expectedServer, new PeerIdentities(state));
+        return new PeerTrustManager(state, null, expectedServer, new PeerIdentities(state), (kind, detail) -> { });
     }
 
     @Override
@@ -55,9 +58,16 @@ final class PeerTrustManager extends X509ExtendedTrustManager {
         if (authorizer == null) {
             throw new CertificateException("this context only dials; it does not accept callers");
         }
-        SpiffeId caller = identities.verify(chain, material(), PeerVerifier.Role.CLIENT);
+        SpiffeId caller;
+        try {
+            caller = identities.verify(chain, material(), PeerVerifier.Role.CLIENT);
+        } catch (CertificateException e) {
+            refusals.refused("untrusted", e.getMessage());
+            throw e;
+        }
         Decision decision = authorizer.authorize(caller);
         if (!decision.allowed()) {
+            refusals.refused("denied", caller + ": " + decision.reason());
             throw new CertificateException(caller.service() + " refused: " + decision.reason());
         }
     }

@@ -77,6 +77,12 @@ public final class ServerMetrics implements BatchListener {
                          seconds(nanos));
     }
 
+    /** Records a caller refused in the TLS handshake: {@code untrusted} identity or {@code denied} by intentions. */
+    public void handshakeRefused(String kind) {
+        registry.increment("meshinfer_handshake_refusals_total", "Callers refused in the mTLS handshake by kind",
+                           Map.of("kind", kind), 1);
+    }
+
     @Override
     public void batchDone(String model, int inputs, int paddedTokens, long inferenceNanos) {
         Map<String, String> labels = Map.of("model", model);

@@ -66,6 +66,8 @@ class EmbeddedModeTest {
         try (TestServer billing = clientOf(issue("billing"))) {
             assertThrows(UncheckedIOException.class, () -> billing.post("/embed", EMBED));
         }
+        assertTrue(web.admin("/metrics").body().contains("meshinfer_handshake_refusals_total{kind=\"denied\"}"),
+                "the refusal is counted");
     }
 
     @ParameterizedTest
