@@ -23,13 +23,16 @@ ENV OPT_OUT_TRACKING=true \
     DJL_OFFLINE=true \
     RUST_FLAVOR=cpu \
     XDG_CACHE_HOME=/var/cache \
+    XDG_STATE_HOME=/var/lib \
     MESHINFER_HOST=0.0.0.0 \
     MESHINFER_ADMIN_HOST=0.0.0.0 \
     MESHINFER_ALLOW_PLAINTEXT_PUBLIC=true
-# Until the Connect (mTLS) listener lands, a container must publish plain HTTP to be reachable at all: the image
-# opts in explicitly above. Publish its ports only on trusted networks.
+# The service listener is mTLS. The admin listener (/health, /ready, /metrics) is plain HTTP: the image opts in to
+# binding it on all interfaces so that probes and scrapers reach it; publish 9090 only on trusted networks.
+# Embedded mode keeps its CA in /var/lib/meshinfer: mount a volume there to keep the identity across restarts.
 RUN useradd --system --uid 10001 --home-dir /opt/meshinfer meshinfer \
-    && mkdir -p /var/cache/meshinfer && chown meshinfer /var/cache/meshinfer
+    && mkdir -p /var/cache/meshinfer /var/lib/meshinfer && chown meshinfer /var/cache/meshinfer /var/lib/meshinfer \
+    && chmod 700 /var/lib/meshinfer
 COPY --from=build /src/server/target/meshinfer.jar /opt/meshinfer/meshinfer.jar
 COPY --from=build /src/server/target/libs /opt/meshinfer/libs
 USER meshinfer
