@@ -65,6 +65,7 @@ public final class MeshinferServer implements AutoCloseable {
             HttpRouting.Builder service = HttpRouting.builder();
             connect.ifPresent(c -> {
                 c.onRefusal((kind, detail) -> metrics.handshakeRefused(kind));
+                metrics.watch(c);
                 service.addFilter(new CallerAuthorization(c, exchange, metrics));
             });
             new ServiceRouting(exchange, inference, config).register(service);

@@ -1,8 +1,11 @@
 package io.meshinfer.server.metrics;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.meshinfer.connect.ConnectService;
 import io.meshinfer.models.Model;
 import io.meshinfer.models.batch.BatchListener;
 import io.meshinfer.server.inference.Timings;
@@ -63,6 +66,24 @@ public final class ServerMetrics implements BatchListener {
                              seconds(timings.inferenceNanos()));
             registry.observe("te_request_input_length", "Tokens per request", Map.of(), TOKENS, timings.tokens());
         }
+    }
+
+    /**
+     * Registers the identity gauges, so that a certificate never expires unnoticed: seconds until our leaf
+     * expires (negative once it has), whether identity and intentions are in hand, whether the Consul agent
+     * answers, and the intentions index in force.
+     */
+    public void watch(ConnectService connect) {
+        registry.gauge("meshinfer_leaf_expiry_seconds", "Seconds until our leaf certificate expires", Map.of(),
+                       () -> connect.status().leafValidBefore()
+                               .map(until -> (double) Duration.between(Instant.now(), until).toSeconds())
+                               .orElse(0.0));
+        registry.gauge("meshinfer_connect_ready", "1 when a valid leaf, the roots and the intentions are in hand",
+                       Map.of(), () -> connect.ready() ? 1 : 0);
+        registry.gauge("meshinfer_consul_agent_reachable", "1 when the Consul agent answers (always 1 in embedded "
+                       + "mode)", Map.of(), () -> connect.status().agentReachable() ? 1 : 0);
+        registry.gauge("meshinfer_intentions_index", "Index (Consul) or generation (file) of the intentions in force",
+                       Map.of(), () -> connect.status().intentionsIndex());
     }
 
     /**

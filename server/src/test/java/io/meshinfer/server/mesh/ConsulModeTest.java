@@ -143,6 +143,11 @@ class ConsulModeTest {
                 .put("PrivateKeyPEM", io.meshinfer.connect.tls.Pem.encode(leaf.key()));
         MeshCaller impostor = new MeshCaller(fake, roots(), "inference");
         assertThrows(IOException.class, () -> impostor.post(server.server().port(), "/embed", EMBED));
+
+        var refused = assertThrows(IOException.class,
+                () -> MeshCaller.anonymous(roots()).post(server.server().port(), "/embed", EMBED));
+        assertTrue(String.valueOf(refused.getMessage()).contains("certificate_required"),
+                "the server asked for a certificate: " + refused);
     }
 
     @Test

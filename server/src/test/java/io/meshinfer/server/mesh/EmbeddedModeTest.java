@@ -116,9 +116,14 @@ class EmbeddedModeTest {
     }
 
     @Test
-    void readinessIncludesTheIdentity() {
+    void readinessIncludesTheIdentityAndTheMetricsWatchTheLeaf() {
         assertEquals(200, web.admin("/ready").status());
         assertTrue(web.server().connect().orElseThrow().ready());
+        String metrics = web.admin("/metrics").body();
+        assertTrue(metrics.contains("meshinfer_connect_ready 1"), metrics);
+        long expiry = Long.parseLong(metrics.lines().filter(l -> l.startsWith("meshinfer_leaf_expiry_seconds "))
+                .findFirst().orElseThrow().split(" ")[1].replaceAll("\\.0$", ""));
+        assertTrue(expiry > 71 * 3600 && expiry <= 72 * 3600, "a fresh 72 h leaf: " + expiry);
     }
 
     private static TestServer clientOf(Path caller) throws Exception {

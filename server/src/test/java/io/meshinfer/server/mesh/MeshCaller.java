@@ -5,10 +5,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -36,6 +39,25 @@ final class MeshCaller {
         state.leaf(LeafCert.fromPem(leaf.path("CertPEM").asText(), leaf.path("PrivateKeyPEM").asText()));
         this.context = ConnectTls.create(state, id -> Decision.deny("dial only"), false)
                 .clientContext(id -> id.service().equals(target));
+    }
+
+    private MeshCaller(SSLContext context) {
+        this.context = context;
+    }
+
+    /** A caller that trusts the CA (so it would accept our server) but has no certificate of its own. */
+    static MeshCaller anonymous(JsonNode roots) throws GeneralSecurityException, IOException {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        int i = 0;
+        for (X509Certificate root : CaRoots.fromConsul(roots).roots()) {
+            trust.setCertificateEntry("root-" + i++, root);
+        }
+        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance("PKIX");
+        trustManagers.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trustManagers.getTrustManagers(), null);
+        return new MeshCaller(context);
     }
 
     SSLContext context() {
