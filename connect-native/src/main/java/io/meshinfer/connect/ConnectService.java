@@ -36,7 +36,8 @@ import io.meshinfer.connect.tls.RefusalListener;
  * <p>Thread-safe. Identity and intentions are immutable snapshots swapped whole; readers never lock.
  */
 public final class ConnectService implements AutoCloseable {
-    private static final Decision NO_IDENTITY = Decision.deny("no verified client identity");
+    /** The answer for a request whose caller proved no identity that holds under the current trust material. */
+    public static final Decision NO_IDENTITY = Decision.deny("no verified client identity");
     private static final Decision NOT_READY = Decision.deny("intentions are not loaded yet");
 
     private static final Duration TTL = Duration.ofSeconds(15);
@@ -52,7 +53,6 @@ public final class ConnectService implements AutoCloseable {
     private final ConsulClient consul;
     private volatile AgentWatches watches;
     private volatile Registrar registrar;
-    private volatile BooleanSupplier serverReady = () -> true;
     private volatile IntentionSet intentions;
 
     private ConnectService(String mode, String service, boolean allowTls12, ConsulClient consul) {
@@ -109,17 +109,17 @@ public final class ConnectService implements AutoCloseable {
      * it. Deregistered by {@link #close()}.
      */
     public synchronized void register(Registration registration) {
-        serverReady = registration.serverReady();
         if (consul == null) {
             return;
         }
         if (registrar != null) {
             throw new IllegalStateException("already registered");
         }
+        BooleanSupplier serverReady = registration.serverReady();
         registrar = Registrar.start(consul, new ServiceRegistration(registration.serviceId(), service,
                 registration.address(), registration.port(), registration.tags(), registration.meta(), TTL,
                 DEREGISTER_CRITICAL_AFTER), () -> {
-                    List<String> failing = new ArrayList<>(problems());
+                    List<String> failing = problems();
                     if (!serverReady.getAsBoolean()) {
                         failing.add("server not ready (models loading or draining)");
                     }
@@ -188,23 +188,22 @@ public final class ConnectService implements AutoCloseable {
     }
 
     /**
-     * The per-request decision: L4 again (so a new deny reaches open connections) and the L7 permissions. No
-     * agent call: it reads the current snapshots.
+     * The identity a caller proved in its handshake, if it still holds under the current trust material (its leaf
+     * not expired, its root still trusted); without one, a request is answered with {@link #NO_IDENTITY}.
      *
      * @param peerChain the certificates the caller presented in its handshake
      */
-    public Decision authorize(Certificate[] peerChain, HttpRequestFacts request) {
-        Optional<SpiffeId> caller = tls.caller(peerChain);
-        if (caller.isEmpty()) {
-            return NO_IDENTITY;
-        }
-        IntentionSet rules = intentions;
-        return rules == null ? NOT_READY : rules.authorizeRequest(caller.get(), request);
-    }
-
-    /** The caller's proven identity, for metrics and logs. */
     public Optional<SpiffeId> caller(Certificate[] peerChain) {
         return tls.caller(peerChain);
+    }
+
+    /**
+     * The per-request decision for a proven caller: L4 again (so a new deny reaches open connections) and the L7
+     * permissions. No agent call: it reads the current snapshots.
+     */
+    public Decision authorize(SpiffeId caller, HttpRequestFacts request) {
+        IntentionSet rules = intentions;
+        return rules == null ? NOT_READY : rules.authorizeRequest(caller, request);
     }
 
     /** Whether a valid leaf, the roots and the intentions are in hand. */
@@ -227,9 +226,10 @@ public final class ConnectService implements AutoCloseable {
     public ConnectStatus status() {
         IntentionSet rules = intentions;
         Optional<LeafCert> leaf = identity.leaf();
-        List<String> problems = new ArrayList<>(problems());
+        List<String> problems = problems();
+        boolean ready = problems.isEmpty();
         problems.addAll(warnings());
-        return new ConnectStatus(mode, ready(), leaf.map(LeafCert::serial), leaf.map(LeafCert::validBefore),
+        return new ConnectStatus(mode, ready, leaf.map(LeafCert::serial), leaf.map(LeafCert::validBefore),
                 identity.roots().map(r -> r.roots().size()).orElse(0), rules == null ? 0 : rules.index(),
                 agentReachable(), problems);
     }

@@ -12,13 +12,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.net.URI;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
+import io.meshinfer.connect.tls.CaRoots;
 import io.meshinfer.connect.tls.LeafCert;
 import io.meshinfer.connect.tls.Pem;
 
@@ -32,8 +31,6 @@ public final class StateDirectory {
     private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> PUBLIC_FILE = PosixFilePermissions.fromString("rw-r--r--");
-
-    private static final int URI_SAN = 6;
 
     private final Path dir;
 
@@ -95,26 +92,13 @@ public final class StateDirectory {
 
     private static EmbeddedCa load(Path certFile, Path keyFile) throws IOException {
         X509Certificate root = Pem.certificates(Files.readString(certFile, StandardCharsets.US_ASCII)).getFirst();
-        String trustDomain = trustDomainOf(root);
-        return new EmbeddedCa(trustDomain, root, Pem.privateKey(Files.readString(keyFile, StandardCharsets.US_ASCII)));
-    }
-
-    // The root's URI SAN is spiffe://<trust-domain>, as Consul writes it.
-    private static String trustDomainOf(X509Certificate root) {
+        String trustDomain;
         try {
-            var names = root.getSubjectAlternativeNames();
-            for (List<?> name : names == null ? List.<List<?>>of() : names) {
-                if ((Integer) name.get(0) == URI_SAN && name.get(1) instanceof String uri && uri.startsWith("spiffe://")) {
-                    String host = URI.create(uri).getHost();
-                    if (host != null) {
-                        return host;
-                    }
-                }
-            }
-        } catch (CertificateParsingException | IllegalArgumentException e) {
-            throw new IllegalStateException("the CA root in the state directory has an unreadable SPIFFE URI", e);
+            trustDomain = CaRoots.trustDomainOf(root);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("the CA root in the state directory: " + e.getMessage(), e);
         }
-        throw new IllegalStateException("the CA root in the state directory has no SPIFFE URI");
+        return new EmbeddedCa(trustDomain, root, Pem.privateKey(Files.readString(keyFile, StandardCharsets.US_ASCII)));
     }
 
     private static void requireOwnerOnly(Path path) throws IOException {

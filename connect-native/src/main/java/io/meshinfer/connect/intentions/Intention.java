@@ -7,8 +7,8 @@ import java.util.Objects;
 /**
  * One source's rule for one destination, as Consul's intention match API returns it.
  *
- * @param requiresJwt whether requests must carry a JWT from some provider; JWT validation is not implemented, so
- *                    such an intention can only deny
+ * @param requiresJwt whether requests must carry a JWT from some provider; such an intention denies, because this
+ *                    server does not check tokens (JWT enforcement is a later issue) and must fail closed
  */
 record Intention(Source source, ServiceName destination, Rule rule, boolean requiresJwt) {
 

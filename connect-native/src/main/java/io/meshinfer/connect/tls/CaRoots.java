@@ -1,5 +1,6 @@
 package io.meshinfer.connect.tls;
 
+import java.net.URI;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -44,6 +45,16 @@ public record CaRoots(String trustDomain, List<X509Certificate> roots) {
             roots.addAll(Pem.certificates(pem));
         }
         return new CaRoots(trustDomain, roots);
+    }
+
+    /** The trust domain a CA root names in its URI SAN, {@code spiffe://<trust-domain>}, as Consul writes it. */
+    public static String trustDomainOf(X509Certificate root) {
+        String uri = SpiffeIds.uri(root);
+        String host = uri.startsWith("spiffe://") ? URI.create(uri).getHost() : null;
+        if (host == null) {
+            throw new IllegalArgumentException("the CA root's URI SAN is not spiffe://<trust-domain>: " + uri);
+        }
+        return host;
     }
 
     Set<TrustAnchor> anchors() {

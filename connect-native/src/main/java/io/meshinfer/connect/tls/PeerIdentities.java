@@ -34,13 +34,9 @@ final class PeerIdentities {
     /** Verifies a peer's chain, or recalls that this leaf was verified under the same material. */
     SpiffeId verify(X509Certificate[] chain, TlsMaterial material, PeerVerifier.Role role)
             throws CertificateException {
-        if (chain != null && chain.length > 0) {
-            Proof proof = proven.get(chain[0]);
-            if (proof != null && proof.generation() == material.generation()) {
-                // Still inside its validity window? (Expiry is the one thing that changes with the same bytes.)
-                chain[0].checkValidity();
-                return proof.id();
-            }
+        SpiffeId known = chain == null || chain.length == 0 ? null : recall(chain[0], material);
+        if (known != null) {
+            return known;
         }
         SpiffeId id = PeerVerifier.verify(chain, material, role);
         remember(chain[0], id, material.generation());
@@ -50,7 +46,16 @@ final class PeerIdentities {
     /** The identity a request's caller proved, if it still holds under the current material. */
     Optional<SpiffeId> identify(Certificate[] chain) {
         TlsMaterial material = state.current();
-        if (material == null || chain == null || chain.length == 0) {
+        if (material == null || chain == null || chain.length == 0
+                || !(chain[0] instanceof X509Certificate leaf)) {
+            return Optional.empty();
+        }
+        try {
+            SpiffeId known = recall(leaf, material);
+            if (known != null) {
+                return Optional.of(known);
+            }
+        } catch (CertificateException expired) {
             return Optional.empty();
         }
         X509Certificate[] x509 = new X509Certificate[chain.length];
@@ -65,6 +70,17 @@ final class PeerIdentities {
         } catch (CertificateException e) {
             return Optional.empty();
         }
+    }
+
+    // The identity proven for this leaf under this material, or null; throws once the leaf has expired, the one
+    // thing that changes with the same bytes.
+    private SpiffeId recall(X509Certificate leaf, TlsMaterial material) throws CertificateException {
+        Proof proof = proven.get(leaf);
+        if (proof == null || proof.generation() != material.generation()) {
+            return null;
+        }
+        leaf.checkValidity();
+        return proof.id();
     }
 
     private void remember(X509Certificate leaf, SpiffeId id, long generation) {

@@ -18,6 +18,11 @@ final class SpiffeIds {
 
     /** The certificate's one URI SAN as a service SPIFFE ID; more than one, or none, is refused. */
     static SpiffeId of(X509Certificate certificate) {
+        return SpiffeId.parse(uri(certificate));
+    }
+
+    /** The certificate's one URI SAN; more than one, or none, is refused. */
+    static String uri(X509Certificate certificate) {
         Collection<List<?>> names;
         try {
             names = certificate.getSubjectAlternativeNames();
@@ -38,7 +43,7 @@ final class SpiffeIds {
         if (uri == null) {
             throw new IllegalArgumentException("certificate has no URI SAN (no SPIFFE ID)");
         }
-        return SpiffeId.parse(uri);
+        return uri;
     }
 
     static String serial(X509Certificate certificate) {

@@ -1,7 +1,7 @@
 package io.meshinfer.server.http;
 
-import java.security.cert.Certificate;
 import java.util.List;
+import java.util.Optional;
 
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -58,12 +58,12 @@ public final class CallerAuthorization implements Filter {
                     "request path is not in canonical form; send " + path));
             return;
         }
-        Certificate[] peer = req.remotePeer().tlsCertificates().orElse(null);
-        Decision decision = connect.authorize(peer, new HttpRequestFacts(req.prologue().method().text(), path,
-                name -> values(req, name)));
+        Optional<SpiffeId> caller = connect.caller(req.remotePeer().tlsCertificates().orElse(null));
+        HttpRequestFacts facts = new HttpRequestFacts(req.prologue().method().text(), path, name -> values(req, name));
+        Decision decision = caller.map(id -> connect.authorize(id, facts)).orElse(ConnectService.NO_IDENTITY);
         long nanos = System.nanoTime() - start;
         timings.recordAuthz(nanos);
-        metrics.authz(connect.caller(peer).map(SpiffeId::service).orElse("unknown"), decision.allowed(), nanos);
+        metrics.authz(caller.map(SpiffeId::service).orElse("unknown"), decision.allowed(), nanos);
         if (!decision.allowed()) {
             refuse(req, res, style, timings, new ApiException(Status.FORBIDDEN_403, ErrorType.FORBIDDEN,
                     "forbidden: " + decision.reason()));
