@@ -145,7 +145,7 @@ class ConsulModeTest {
         assertThrows(IOException.class, () -> impostor.post(server.server().port(), "/embed", EMBED));
 
         var refused = assertThrows(IOException.class,
-                () -> MeshCaller.anonymous(roots()).post(server.server().port(), "/embed", EMBED));
+                () -> MeshCaller.anonymous(roots()).awaitAnswer(server.server().port()));
         assertTrue(String.valueOf(refused.getMessage()).contains("certificate_required"),
                 "the server asked for a certificate: " + refused);
     }

@@ -64,6 +64,19 @@ final class MeshCaller {
         return context;
     }
 
+    /**
+     * Handshakes and waits for the server's first record without sending anything, so that a refusal arrives as
+     * the server's alert rather than as a broken pipe under a request still being written.
+     */
+    void awaitAnswer(int port) throws IOException {
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory()
+                .createSocket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(10_000);
+            socket.startHandshake();
+            socket.getInputStream().read();
+        }
+    }
+
     /** POSTs {@code body} to {@code path} over a new connection; throws when the handshake is refused. */
     Answer post(int port, String path, String body) throws IOException {
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory()
