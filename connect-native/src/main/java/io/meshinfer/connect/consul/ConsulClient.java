@@ -47,12 +47,15 @@ public final class ConsulClient implements AutoCloseable {
     private final Optional<String> token;
     private final Map<String, String> scope;
     private final Http1Client http;
+    private final Http1Client blockingHttp;
 
-    private ConsulClient(URI address, Optional<String> token, Map<String, String> scope, Http1Client http) {
+    private ConsulClient(URI address, Optional<String> token, Map<String, String> scope, Http1Client http,
+                         Http1Client blockingHttp) {
         this.address = address;
         this.token = token;
         this.scope = scope;
         this.http = http;
+        this.blockingHttp = blockingHttp;
     }
 
     /**
@@ -61,19 +64,27 @@ public final class ConsulClient implements AutoCloseable {
     public static ConsulClient create(ConsulSettings settings) {
         URI address = settings.address().orElseThrow(() -> new IllegalArgumentException(
                 "Consul is not enabled: " + ConsulSettings.HTTP_ADDR + " is not set"));
+        Map<String, String> scope = new HashMap<>();
+        settings.namespace().ifPresent(ns -> scope.put("ns", ns));
+        settings.partition().ifPresent(partition -> scope.put("partition", partition));
+        // Two pools: Helidon 4.2 keeps a pooled connection's read timeout from when it was opened, whatever a
+        // later request asks for, so a blocking query on a connection a quick call opened would time out after
+        // READ_TIMEOUT. The blocking pool's connections allow the longest wait Consul grants.
+        return new ConsulClient(address, settings.token(), Map.copyOf(scope), http(address, settings, READ_TIMEOUT),
+                                http(address, settings, READ_TIMEOUT.plus(MAX_WAIT).plus(MAX_WAIT.dividedBy(16))));
+    }
+
+    private static Http1Client http(URI address, ConsulSettings settings, Duration readTimeout) {
         Http1ClientConfig.Builder builder = Http1Client.builder()
                 .baseUri(address)
                 .connectTimeout(CONNECT_TIMEOUT)
-                .readTimeout(READ_TIMEOUT)
+                .readTimeout(readTimeout)
                 // A private pool, so that close() releases exactly this client's connections.
                 .shareConnectionCache(false);
         if (address.getScheme().equals("https")) {
             builder.tls(ConsulTls.create(settings));
         }
-        Map<String, String> scope = new HashMap<>();
-        settings.namespace().ifPresent(ns -> scope.put("ns", ns));
-        settings.partition().ifPresent(partition -> scope.put("partition", partition));
-        return new ConsulClient(address, settings.token(), Map.copyOf(scope), builder.build());
+        return builder.build();
     }
 
     /** Reads an endpoint without blocking. */
@@ -114,6 +125,7 @@ public final class ConsulClient implements AutoCloseable {
     @Override
     public void close() {
         http.closeResource();
+        blockingHttp.closeResource();
     }
 
     @Override
@@ -124,7 +136,8 @@ public final class ConsulClient implements AutoCloseable {
     private ConsulResponse send(Method method, ConsulEndpoint endpoint, Map<String, String> blocking,
                                 Duration readTimeout, Optional<JsonNode> body) {
         String what = method.text() + " " + endpoint.path();
-        Http1ClientRequest request = http.method(method).path(endpoint.path()).readTimeout(readTimeout);
+        Http1ClientRequest request = (blocking.isEmpty() ? http : blockingHttp).method(method).path(endpoint.path())
+                .readTimeout(readTimeout);
         endpoint.query().forEach(request::queryParam);
         scope.forEach(request::queryParam);
         blocking.forEach(request::queryParam);

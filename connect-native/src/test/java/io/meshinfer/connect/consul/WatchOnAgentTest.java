@@ -45,6 +45,18 @@ class WatchOnAgentTest {
         agent.close();
     }
 
+    // Helidon keeps a pooled connection's read timeout from when it was opened: a blocking query must not ride on
+    // a connection a quick call opened, or it dies after the quick calls' timeout. Production waits 5 minutes.
+    @Test
+    void aBlockingQueryOutlivesTheQuickCallTimeoutAfterAQuickCall() {
+        ConsulResponse now = client.get(ConsulEndpoint.caRoots());
+        Duration longer = ConsulClient.READ_TIMEOUT.plusSeconds(3);
+        long start = System.nanoTime();
+        ConsulResponse unchanged = client.get(ConsulEndpoint.caRoots(), now.index(), longer);
+        assertEquals(now.index(), unchanged.index());
+        assertTrue(System.nanoTime() - start >= longer.toNanos() * 9 / 10, "the agent held the query for its wait");
+    }
+
     @Test
     void rootsLeafAndIntentionsAreDeliveredAtOnce() throws InterruptedException {
         BlockingQueue<ConsulResponse> roots = new LinkedBlockingQueue<>();
