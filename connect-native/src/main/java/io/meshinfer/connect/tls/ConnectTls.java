@@ -85,6 +85,8 @@ public final class ConnectTls {
     /**
      * Forgets every resumable server session, so that each caller's next connection runs a full handshake with
      * the current leaf, roots and L4 check. Runs when the identity material changes, and when the intentions do.
+     * A resumption already under way during the sweep can still leave a session derived from an old one (the JDK
+     * offers no hook to refuse it); its requests still meet the current rules in the per-request check.
      */
     public void forgetSessions() {
         SSLSessionContext sessions = server.getServerSessionContext();

@@ -159,10 +159,12 @@ class ConsulModeTest {
         AtomicInteger failed = new AtomicInteger();
         AtomicReference<String> lastFailure = new AtomicReference<>("");
         AtomicReference<String> lastSerial = new AtomicReference<>(before);
+        // New handshakes must meet the new leaf at once; a resumed session keeps the certificates it began with.
+        MeshCaller fresh = web.fullHandshakes();
         Thread load = Thread.ofPlatform().start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
-                    MeshCaller.Answer answer = web.post(server.server().port(), "/embed", EMBED);
+                    MeshCaller.Answer answer = fresh.post(server.server().port(), "/embed", EMBED);
                     if (answer.status() == 200) {
                         served.incrementAndGet();
                         lastSerial.set(answer.serverSerial());
@@ -178,8 +180,14 @@ class ConsulModeTest {
         });
         try {
             agent.rotateCa();
-            waitFor(Duration.ofSeconds(45), "the new leaf served to a new connection",
-                    () -> !lastSerial.get().equals(before));
+            try {
+                waitFor(Duration.ofSeconds(45), "the new leaf served to a new connection",
+                        () -> !lastSerial.get().equals(before));
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; server now presents "
+                        + connect.status().leafSerial().orElse("?") + ", " + served.get() + " served, "
+                        + failed.get() + " failed, last failure: " + lastFailure.get(), e);
+            }
             int atRotation = served.get();
             waitFor(Duration.ofSeconds(5), "more requests after the rotation", () -> served.get() > atRotation + 20);
         } finally {

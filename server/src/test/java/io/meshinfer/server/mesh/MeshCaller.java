@@ -23,11 +23,13 @@ import io.meshinfer.connect.tls.LeafCert;
 
 /**
  * A Connect-native caller holding a leaf the Consul agent issued, as another service in the mesh would: it trusts
- * the CA roots, checks the server's SPIFFE ID instead of a host name, and opens a new connection (a full
- * handshake) for every request, so that each request meets the server's current identity and policy.
+ * the CA roots, checks the server's SPIFFE ID instead of a host name, and opens a new connection for every
+ * request, so that each request meets the server's current identity and policy. Like any JDK client it resumes
+ * its last session when the server lets it; {@link #fullHandshakes()} forgets each session instead.
  */
 final class MeshCaller {
     private final SSLContext context;
+    private final boolean resume;
 
     /** What one request saw: the HTTP status and the serial of the leaf the server presented. */
     record Answer(int status, String serverSerial) {
@@ -39,10 +41,17 @@ final class MeshCaller {
         state.leaf(LeafCert.fromPem(leaf.path("CertPEM").asText(), leaf.path("PrivateKeyPEM").asText()));
         this.context = ConnectTls.create(state, id -> Decision.deny("dial only"), false)
                 .clientContext(id -> id.service().equals(target));
+        this.resume = true;
     }
 
-    private MeshCaller(SSLContext context) {
+    private MeshCaller(SSLContext context, boolean resume) {
         this.context = context;
+        this.resume = resume;
+    }
+
+    /** The same caller, running a full handshake (certificates sent and checked) for every request. */
+    MeshCaller fullHandshakes() {
+        return new MeshCaller(context, false);
     }
 
     /** A caller that trusts the CA (so it would accept our server) but has no certificate of its own. */
@@ -57,7 +66,7 @@ final class MeshCaller {
         trustManagers.init(trust);
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, trustManagers.getTrustManagers(), null);
-        return new MeshCaller(context);
+        return new MeshCaller(context, true);
     }
 
     SSLContext context() {
@@ -97,6 +106,9 @@ final class MeshCaller {
             }
             in.readNBytes(contentLength(head));
             X509Certificate served = (X509Certificate) socket.getSession().getPeerCertificates()[0];
+            if (!resume) {
+                socket.getSession().invalidate();
+            }
             return new Answer(Integer.parseInt(head.substring(9, 12)), LeafCert.serialOf(served));
         }
     }
