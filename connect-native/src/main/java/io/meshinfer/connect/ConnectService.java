@@ -8,14 +8,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
+import javax.net.ssl.SSLContext;
+
 import io.meshinfer.connect.consul.AgentWatches;
 import io.meshinfer.connect.consul.ConsulClient;
 import io.meshinfer.connect.consul.ConsulSettings;
 import io.meshinfer.connect.consul.Registrar;
 import io.meshinfer.connect.consul.ServiceRegistration;
-
-import javax.net.ssl.SSLContext;
-
 import io.meshinfer.connect.embedded.EmbeddedIdentity;
 import io.meshinfer.connect.embedded.IntentionsFile;
 import io.meshinfer.connect.embedded.StateDirectory;

@@ -47,15 +47,15 @@ public final class CallerAuthorization implements Filter {
         try {
             path = RequestPath.normalize(rawPath);
         } catch (IllegalArgumentException e) {
-            refuse(req, res, style, timings, new ApiException(Status.BAD_REQUEST_400, ErrorType.BAD_REQUEST,
-                    "invalid request path: " + e.getMessage()));
+            exchange.refuse(req, res, style, new ApiException(Status.BAD_REQUEST_400, ErrorType.BAD_REQUEST,
+                    "invalid request path: " + e.getMessage()), timings);
             return;
         }
         // Helidon routes on its own decoded form (matrix parameters stripped, dot segments resolved): all three
         // must agree, or a rule could judge one path while another is served.
         if (!path.equals(rawPath) || !path.equals(req.path().path())) {
-            refuse(req, res, style, timings, new ApiException(Status.BAD_REQUEST_400, ErrorType.BAD_REQUEST,
-                    "request path is not in canonical form; send " + path));
+            exchange.refuse(req, res, style, new ApiException(Status.BAD_REQUEST_400, ErrorType.BAD_REQUEST,
+                    "request path is not in canonical form; send " + path), timings);
             return;
         }
         Optional<SpiffeId> caller = connect.caller(req.remotePeer().tlsCertificates().orElse(null));
@@ -65,17 +65,12 @@ public final class CallerAuthorization implements Filter {
         timings.recordAuthz(nanos);
         metrics.authz(caller.map(SpiffeId::service).orElse("unknown"), decision.allowed(), nanos);
         if (!decision.allowed()) {
-            refuse(req, res, style, timings, new ApiException(Status.FORBIDDEN_403, ErrorType.FORBIDDEN,
-                    "forbidden: " + decision.reason()));
+            exchange.refuse(req, res, style, new ApiException(Status.FORBIDDEN_403, ErrorType.FORBIDDEN,
+                    "forbidden: " + decision.reason()), timings);
             return;
         }
         req.context().register(timings);
         chain.proceed();
-    }
-
-    private void refuse(RoutingRequest req, RoutingResponse res, Exchange.Style style, Timings timings,
-                        ApiException error) {
-        exchange.refuse(req, res, style, error, timings);
     }
 
     private static List<String> values(RoutingRequest req, String name) {
