@@ -16,4 +16,8 @@ public interface BatchListener {
      */
     default void batchDone(String model, int inputs, int paddedTokens, long inferenceNanos) {
     }
+
+    /** An input was dropped before inference because its caller had stopped waiting. */
+    default void inputDropped(String model) {
+    }
 }

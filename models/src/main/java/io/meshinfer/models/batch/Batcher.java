@@ -83,7 +83,8 @@ public final class Batcher implements AutoCloseable {
      * Queues one input.
      *
      * @param encoding  the tokens, at most the model's maximum length
-     * @param abandoned tells whether the caller has gone away; such an input is dropped before inference
+     * @param abandoned tells whether the caller has stopped waiting (gone away, or past its deadline); such an input
+     *                  is dropped before inference
      * @return the graph's output for this input; fails with {@link InferenceException} when the graph fails or the
      *         caller went away, with {@link ShutdownException} when the model is closing
      */
@@ -129,7 +130,11 @@ public final class Batcher implements AutoCloseable {
                 }
                 batch.add(first);
                 carried = fill(batch);
-                run(batch);
+                // A batch delay gives callers time to leave, or their deadlines time to pass, after they joined.
+                batch.removeIf(this::dropIfAbandoned);
+                if (!batch.isEmpty()) {
+                    run(batch);
+                }
             } catch (InterruptedException e) {
                 // Closing: whatever was taken from the queue but not run is answered here; close() drains the rest.
                 if (carried != null) {
@@ -176,6 +181,7 @@ public final class Batcher implements AutoCloseable {
 
     private boolean dropIfAbandoned(Job job) {
         if (job.abandoned.getAsBoolean()) {
+            listener.inputDropped(model.name());
             job.result.completeExceptionally(new InferenceException("caller went away before inference"));
             return true;
         }

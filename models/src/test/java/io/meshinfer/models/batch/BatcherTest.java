@@ -6,6 +6,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
@@ -26,10 +28,16 @@ class BatcherTest {
     /** Records every batch the batcher runs. */
     static final class Recorder implements BatchListener {
         final List<int[]> batches = new CopyOnWriteArrayList<>();
+        final AtomicInteger dropped = new AtomicInteger();
 
         @Override
         public void batchDone(String model, int inputs, int paddedTokens, long inferenceNanos) {
             batches.add(new int[] {inputs, paddedTokens});
+        }
+
+        @Override
+        public void inputDropped(String model) {
+            dropped.incrementAndGet();
         }
     }
 
@@ -96,6 +104,23 @@ class BatcherTest {
             assertInstanceOf(InferenceException.class, e.getCause());
             assertEquals(1, kept.get(30, TimeUnit.SECONDS).batchSize());
             assertEquals(1, recorder.batches.stream().mapToInt(x -> x[0]).sum());
+            assertEquals(1, recorder.dropped.get());
+        }
+    }
+
+    @Test
+    void anInputWhoseCallerLeavesDuringTheBatchDelayIsDroppedBeforeTheBatchRuns() throws Exception {
+        Recorder recorder = new Recorder();
+        AtomicBoolean leaves = new AtomicBoolean();
+        try (Model model = TestModels.load(MODEL, new BatchPolicy(16384, 64, 1_000_000, 512), recorder)) {
+            CompletableFuture<ModelOutput> kept = model.submit(encode(model, "somebody waits"), () -> false);
+            CompletableFuture<ModelOutput> gone = model.submit(encode(model, "leaves soon"), leaves::get);
+            Thread.sleep(200);
+            leaves.set(true);
+            ExecutionException e = assertThrows(ExecutionException.class, () -> gone.get(30, TimeUnit.SECONDS));
+            assertInstanceOf(InferenceException.class, e.getCause());
+            assertEquals(1, kept.get(30, TimeUnit.SECONDS).batchSize());
+            assertEquals(1, recorder.dropped.get());
         }
     }
 

@@ -138,7 +138,7 @@ public final class EmbeddingEndpoints {
         List<Encoding> encodings = call.inference().tokenize(call.model(), prompted,
                                                              call.inference().truncate(body.bool("truncate")),
                                                              body.truncationDirection(), call.timings());
-        return call.inference().run(call.model(), encodings, call.abandoned(), call.timings());
+        return call.inference().run(call.model(), encodings, call.callerWait(), call.timings());
     }
 
     static ModelDescription requireEmbedding(Model model) {

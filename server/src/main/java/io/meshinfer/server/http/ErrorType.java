@@ -7,6 +7,8 @@ public enum ErrorType {
     BACKEND("Backend", "server_error", "inference"),
     OVERLOADED("Overloaded", "rate_limit_exceeded", "overloaded"),
     UNHEALTHY("Unhealthy", "server_error", "unhealthy"),
+    /** The caller's deadline passed first (TEI has no deadlines, so no TEI value to follow). */
+    TIMEOUT("Timeout", "timeout", "timeout"),
     EMPTY("Empty", "invalid_request_error", "validation"),
     PAYLOAD_TOO_LARGE("PayloadTooLarge", "invalid_request_error", "payload_too_large"),
     FORBIDDEN("Forbidden", "permission_error", "forbidden"),

@@ -7,7 +7,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -26,6 +25,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.meshinfer.models.Model;
 import io.meshinfer.models.batch.OverloadedException;
 import io.meshinfer.models.runtime.Device;
+import io.meshinfer.server.inference.CallerWait;
 import io.meshinfer.server.inference.Inference;
 import io.meshinfer.server.inference.Timings;
 import io.meshinfer.server.metrics.ServerMetrics;
@@ -66,6 +66,7 @@ public final class Exchange {
             inFlight.incrementAndGet();
             try {
                 JsonBody body = JsonBody.parse(readBody(req, res));
+                CallerWait wait = DeadlineHeaders.waitOf(req.headers(), timings);
                 Optional<String> name = req.path().pathParameters().first("name").asOptional();
                 if (name.isEmpty() && modelField != null) {
                     name = body.string(modelField).filter(n -> !n.isBlank());
@@ -73,7 +74,7 @@ public final class Exchange {
                 Model model = inference.model(name);
                 Object answer;
                 try (var admission = model.admit()) {
-                    answer = endpoint.serve(new Call(body, model, inference, timings, new AtomicBoolean()));
+                    answer = endpoint.serve(new Call(body, model, inference, timings, wait));
                 }
                 timingHeaders(res, model, timings);
                 // Recorded before the answer leaves, so a scrape that follows the answer always includes it.

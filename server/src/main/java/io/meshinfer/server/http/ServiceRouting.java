@@ -78,7 +78,7 @@ public final class ServiceRouting {
      */
     private Object compat(Call call) {
         Call lifted = new Call(call.body().withParametersLifted(), call.model(), call.inference(), call.timings(),
-                               call.abandoned());
+                               call.callerWait());
         return switch (call.model().description().task()) {
             case EMBEDDING -> lifted.body().required("inputs").isObject()
                     ? embeddings.similarity(lifted) : embeddings.embed(lifted);

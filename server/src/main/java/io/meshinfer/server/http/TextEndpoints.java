@@ -64,7 +64,7 @@ public final class TextEndpoints {
         List<Encoding> encodings = call.inference().tokenizePairs(call.model(), firsts, seconds,
                                                                   call.inference().truncate(body.bool("truncate")),
                                                                   body.truncationDirection(), call.timings());
-        List<ModelOutput> outputs = call.inference().run(call.model(), encodings, call.abandoned(), call.timings());
+        List<ModelOutput> outputs = call.inference().run(call.model(), encodings, call.callerWait(), call.timings());
         List<Object> answers = new ArrayList<>(outputs.size());
         for (int i = 0; i < outputs.size(); i++) {
             answers.add(switch (model.task()) {
@@ -99,7 +99,7 @@ public final class TextEndpoints {
         List<Encoding> encodings = call.inference().tokenizePairs(call.model(), queries, texts,
                                                                   call.inference().truncate(body.bool("truncate")),
                                                                   body.truncationDirection(), call.timings());
-        List<ModelOutput> outputs = call.inference().run(call.model(), encodings, call.abandoned(), call.timings());
+        List<ModelOutput> outputs = call.inference().run(call.model(), encodings, call.callerWait(), call.timings());
         List<Map<String, Object>> ranks = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
             Map<String, Object> rank = new LinkedHashMap<>();

@@ -6,7 +6,8 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.IntFunction;
 
 import io.helidon.http.Status;
@@ -116,37 +117,53 @@ public final class Inference {
     }
 
     /**
-     * Runs inputs through the model's batcher and waits for all of them.
+     * Runs inputs through the model's batcher and waits for all of them, or until the caller stops waiting.
      *
-     * @param abandoned set here when the waiting thread is interrupted, so the batcher drops this request's
-     *                  inputs that have not run yet
-     * @throws ApiException 424 when inference fails, 503 when the model is shutting down
+     * @param wait the caller's wait: its inputs not yet run are dropped once it is over, and it is marked over here
+     *             when the waiting thread is interrupted or the deadline passes
+     * @throws ApiException 424 when inference fails, 503 when the model is shutting down, 504 when the caller's
+     *                      deadline passes first
      */
-    public List<ModelOutput> run(Model model, List<Encoding> encodings, AtomicBoolean abandoned, Timings timings) {
+    public List<ModelOutput> run(Model model, List<Encoding> encodings, CallerWait wait, Timings timings) {
         List<CompletableFuture<ModelOutput>> futures = new ArrayList<>(encodings.size());
         for (Encoding e : encodings) {
-            futures.add(model.submit(e, abandoned::get));
+            futures.add(model.submit(e, wait::over));
         }
         List<ModelOutput> outputs = new ArrayList<>(futures.size());
         for (CompletableFuture<ModelOutput> future : futures) {
             try {
-                ModelOutput output = future.get();
+                ModelOutput output = wait.hasDeadline()
+                        ? future.get(wait.remainingNanos(), TimeUnit.NANOSECONDS) : future.get();
                 timings.recordInference(output.queueNanos(), output.inferenceNanos());
                 outputs.add(output);
             } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof ShutdownException) {
-                    throw new ApiException(Status.SERVICE_UNAVAILABLE_503, ErrorType.UNHEALTHY, cause.getMessage());
-                }
-                String message = cause instanceof InferenceException ? cause.getMessage()
-                        : "inference failed: " + cause;
-                throw new ApiException(Status.FAILED_DEPENDENCY_424, ErrorType.BACKEND, message);
+                throw failure(e.getCause(), wait);
+            } catch (TimeoutException e) {
+                wait.abandon();
+                throw deadlineExceeded(wait);
             } catch (InterruptedException | CancellationException e) {
-                abandoned.set(true);
+                wait.abandon();
                 Thread.currentThread().interrupt();
                 throw new ApiException(Status.SERVICE_UNAVAILABLE_503, ErrorType.UNHEALTHY, "request interrupted");
             }
         }
         return outputs;
+    }
+
+    private static ApiException failure(Throwable cause, CallerWait wait) {
+        if (cause instanceof ShutdownException) {
+            return new ApiException(Status.SERVICE_UNAVAILABLE_503, ErrorType.UNHEALTHY, cause.getMessage());
+        }
+        if (wait.deadlinePassed()) {
+            // The batcher dropped the input because the deadline passed while it was queued.
+            return deadlineExceeded(wait);
+        }
+        String message = cause instanceof InferenceException ? cause.getMessage() : "inference failed: " + cause;
+        return new ApiException(Status.FAILED_DEPENDENCY_424, ErrorType.BACKEND, message);
+    }
+
+    private static ApiException deadlineExceeded(CallerWait wait) {
+        return new ApiException(Status.GATEWAY_TIMEOUT_504, ErrorType.TIMEOUT, "the caller's deadline of "
+                + wait.budgetMillis() + " ms passed before inference finished; inputs not yet run were dropped");
     }
 }

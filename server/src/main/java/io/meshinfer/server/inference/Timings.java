@@ -43,6 +43,11 @@ public final class Timings {
         inferenceNanos = Math.max(inferenceNanos, inference);
     }
 
+    /** The request's arrival, on {@link System#nanoTime()}'s clock. */
+    public long startNanos() {
+        return startNanos;
+    }
+
     public long totalNanos() {
         return System.nanoTime() - startNanos;
     }

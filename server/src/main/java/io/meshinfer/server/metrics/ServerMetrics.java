@@ -114,6 +114,12 @@ public final class ServerMetrics implements BatchListener {
         registry.increment("te_batch_inference_count", "Batches run", labels, 1);
     }
 
+    @Override
+    public void inputDropped(String model) {
+        registry.increment("meshinfer_batch_dropped_inputs_total", "Inputs dropped before inference because their "
+                           + "caller had stopped waiting", Map.of("model", model), 1);
+    }
+
     /** The Prometheus text exposition. */
     public String scrape() {
         return registry.scrape();

@@ -1,6 +1,7 @@
 package io.meshinfer.server.http;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.meshinfer.server.TestServer;
 import io.meshinfer.server.TestServer.Reply;
@@ -85,6 +87,19 @@ class BadInputTest {
         if (c.path().startsWith("/embed") || c.path().startsWith("/predict")) {
             assertTrue(reply.headers().firstValue("x-total-time").isPresent(), "errors carry timing headers too");
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"soon", "-5", "1.5", "86400001", ""})
+    void aDeadlineHeaderThatIsNotWholeMillisecondsWithinADayIsABadRequest(String value) {
+        for (String header : List.of("x-request-timeout-ms", "x-envoy-expected-rq-timeout-ms")) {
+            Reply reply = server.post("/embed", "{\"inputs\": \"a\"}", header, value);
+            assertEquals(400, reply.status(), reply.body());
+            assertEquals("BadRequest", reply.json().get("error_type").asText());
+            assertTrue(reply.json().get("error").asText().contains(header), reply.body());
+        }
+        assertEquals(200, server.post("/embed", "{\"inputs\": \"a\"}", "x-request-timeout-ms", "0").status(),
+                     "0 is no deadline");
     }
 
     @Test

@@ -42,6 +42,44 @@ class FailureModesTest {
     }
 
     @Test
+    void aRequestWhoseDeadlinePassesInTheQueueIs504AndItsInputNeverRuns() throws Exception {
+        // The long batch delay holds the first batch open; the second request joins it and its deadline passes.
+        try (TestServer server = TestServer.start("--max-batch-delay", "1500000")) {
+            CompletableFuture<Reply> first = CompletableFuture.supplyAsync(
+                    () -> server.post("/embed", "{\"inputs\": \"no deadline\"}"));
+            Thread.sleep(200);
+            long start = System.nanoTime();
+            Reply late = server.post("/embed", "{\"inputs\": \"in a hurry\"}", "x-request-timeout-ms", "300");
+            long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertEquals(504, late.status(), late.body());
+            assertEquals("Timeout", late.json().get("error_type").asText());
+            assertTrue(waitedMillis < 1200, "answered at the deadline, not with the batch: " + waitedMillis + " ms");
+            assertEquals(200, first.get(30, TimeUnit.SECONDS).status());
+            String metrics = server.admin("/metrics").body();
+            assertTrue(metrics.contains("meshinfer_batch_dropped_inputs_total{model=\"all-MiniLM-L6-v2\"} 1"),
+                       metrics);
+            assertTrue(metrics.contains("te_batch_next_size_sum{model=\"all-MiniLM-L6-v2\"} 1"), metrics);
+            assertTrue(metrics.contains("te_request_failure{err=\"timeout\"} 1"), metrics);
+        }
+    }
+
+    @Test
+    void envoysExpectedTimeoutIsTheCallersDeadlineAndTheSmallerOfTwoWins() {
+        try (TestServer server = TestServer.start("--max-batch-delay", "1000000")) {
+            Reply envoy = server.post("/embed", "{\"inputs\": \"behind envoy\"}",
+                                      "x-envoy-expected-rq-timeout-ms", "100");
+            assertEquals(504, envoy.status(), envoy.body());
+            assertTrue(envoy.json().get("error").asText().contains("100 ms"), envoy.body());
+            Reply both = server.post("/embed", "{\"inputs\": \"both\"}", "x-envoy-expected-rq-timeout-ms",
+                                     "60000", "x-request-timeout-ms", "150");
+            assertEquals(504, both.status(), both.body());
+            assertTrue(both.json().get("error").asText().contains("150 ms"), both.body());
+            Reply roomy = server.post("/embed", "{\"inputs\": \"roomy\"}", "x-request-timeout-ms", "20000");
+            assertEquals(200, roomy.status(), roomy.body());
+        }
+    }
+
+    @Test
     void aGraphThatFailsAtRunTimeIs424AndTheModelKeepsServing(@TempDir Path dir) throws IOException {
         // The directory claims 512 positions but the graph has 128: long inputs fail inside ONNX Runtime.
         try (var files = Files.list(TINY)) {
