@@ -95,6 +95,11 @@ public final class Model implements AutoCloseable {
         return batcher.submit(encoding, abandoned);
     }
 
+    /** Whether the model is running a batch or has inputs waiting: a new input will wait. */
+    public boolean busy() {
+        return batcher.busy();
+    }
+
     /** Inputs waiting for a batch. */
     public int queueDepth() {
         return batcher.queueDepth();

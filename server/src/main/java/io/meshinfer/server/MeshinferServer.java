@@ -17,6 +17,7 @@ import io.meshinfer.server.http.Exchange;
 import io.meshinfer.server.http.ServiceRouting;
 import io.meshinfer.server.inference.Inference;
 import io.meshinfer.server.mesh.Mesh;
+import io.meshinfer.server.socket.CallerConnections;
 import io.meshinfer.server.metrics.ServerMetrics;
 
 /**
@@ -60,7 +61,8 @@ public final class MeshinferServer implements AutoCloseable {
         try {
             models.all().forEach(metrics::watch);
             Inference inference = new Inference(models, config.autoTruncate());
-            Exchange exchange = new Exchange(inference, metrics, config.payloadLimit());
+            CallerConnections callers = new CallerConnections();
+            Exchange exchange = new Exchange(inference, metrics, config.payloadLimit(), callers);
 
             HttpRouting.Builder service = HttpRouting.builder();
             connect.ifPresent(c -> {
@@ -75,7 +77,7 @@ public final class MeshinferServer implements AutoCloseable {
                              () -> connect.map(ConnectService::status)).register(admin);
 
             var listeners = WebServer.builder();
-            connect.ifPresent(c -> listeners.tls(Mesh.listenerTls(c)));
+            connect.ifPresent(c -> listeners.tls(Mesh.listenerTls(c, callers)));
             WebServer webServer = listeners
                     .host(config.host())
                     .port(config.port())

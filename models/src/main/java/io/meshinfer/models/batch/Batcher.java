@@ -40,6 +40,7 @@ public final class Batcher implements AutoCloseable {
     private final InputBuffers buffers;
     private final Thread thread;
     private volatile boolean closed;
+    private volatile boolean working;
 
     private record Job(Encoding encoding, CompletableFuture<ModelOutput> result, long enqueuedNanos,
                        BooleanSupplier abandoned) {
@@ -98,6 +99,11 @@ public final class Batcher implements AutoCloseable {
         return result;
     }
 
+    /** Whether a batch is being packed or run, or inputs are waiting: a new input will wait. */
+    public boolean busy() {
+        return working || !queue.isEmpty();
+    }
+
     /** Inputs waiting for a batch. */
     public int queueDepth() {
         return queue.size();
@@ -124,6 +130,7 @@ public final class Batcher implements AutoCloseable {
         while (!closed) {
             try {
                 Job first = carried != null ? carried : queue.take();
+                working = true;
                 carried = null;
                 if (dropIfAbandoned(first)) {
                     continue;
@@ -149,6 +156,7 @@ public final class Batcher implements AutoCloseable {
                         new InferenceException("batch failed: " + e, e)));
             } finally {
                 batch.clear();
+                working = carried != null;
             }
         }
         if (carried != null) {

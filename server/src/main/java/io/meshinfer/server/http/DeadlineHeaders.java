@@ -2,6 +2,7 @@ package io.meshinfer.server.http;
 
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -28,11 +29,13 @@ final class DeadlineHeaders {
     /**
      * The caller's wait for this request.
      *
+     * @param hungUp whether the caller's connection has closed
      * @throws ApiException 400 when a header is not a whole number of milliseconds between 0 and one day
      */
-    static CallerWait waitOf(Headers headers, Timings timings) {
+    static CallerWait waitOf(Headers headers, Timings timings, BooleanSupplier hungUp) {
         long budget = Math.min(budget(headers, REQUEST_TIMEOUT), budget(headers, ENVOY_TIMEOUT));
-        return budget == Long.MAX_VALUE ? CallerWait.unbounded() : CallerWait.within(timings.startNanos(), budget);
+        return budget == Long.MAX_VALUE ? CallerWait.untilHangUp(hungUp)
+                : CallerWait.within(timings.startNanos(), budget, hungUp);
     }
 
     // Long.MAX_VALUE when the header is absent or 0.

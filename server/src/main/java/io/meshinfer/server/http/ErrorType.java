@@ -9,6 +9,8 @@ public enum ErrorType {
     UNHEALTHY("Unhealthy", "server_error", "unhealthy"),
     /** The caller's deadline passed first (TEI has no deadlines, so no TEI value to follow). */
     TIMEOUT("Timeout", "timeout", "timeout"),
+    /** The caller hung up before its answer was ready. */
+    CLIENT_CLOSED("ClientClosed", "client_closed", "client_closed"),
     EMPTY("Empty", "invalid_request_error", "validation"),
     PAYLOAD_TOO_LARGE("PayloadTooLarge", "invalid_request_error", "payload_too_large"),
     FORBIDDEN("Forbidden", "permission_error", "forbidden"),

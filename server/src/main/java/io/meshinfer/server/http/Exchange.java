@@ -29,6 +29,7 @@ import io.meshinfer.server.inference.CallerWait;
 import io.meshinfer.server.inference.Inference;
 import io.meshinfer.server.inference.Timings;
 import io.meshinfer.server.metrics.ServerMetrics;
+import io.meshinfer.server.socket.CallerConnections;
 
 /**
  * Runs an {@link Endpoint} as a Helidon handler: reads and parses the body, picks the model, admits the request,
@@ -44,12 +45,15 @@ public final class Exchange {
     private final Inference inference;
     private final ServerMetrics metrics;
     private final long payloadLimit;
+    private final CallerConnections callers;
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    public Exchange(Inference inference, ServerMetrics metrics, long payloadLimit) {
+    /** @param callers the TLS listener's connections, to learn that a caller hung up */
+    public Exchange(Inference inference, ServerMetrics metrics, long payloadLimit, CallerConnections callers) {
         this.inference = inference;
         this.metrics = metrics;
         this.payloadLimit = payloadLimit;
+        this.callers = callers;
     }
 
     /**
@@ -66,7 +70,8 @@ public final class Exchange {
             inFlight.incrementAndGet();
             try {
                 JsonBody body = JsonBody.parse(readBody(req, res));
-                CallerWait wait = DeadlineHeaders.waitOf(req.headers(), timings);
+                CallerWait wait = DeadlineHeaders.waitOf(req.headers(), timings,
+                                                         callers.hangUp(req.remotePeer().address()));
                 Optional<String> name = req.path().pathParameters().first("name").asOptional();
                 if (name.isEmpty() && modelField != null) {
                     name = body.string(modelField).filter(n -> !n.isBlank());

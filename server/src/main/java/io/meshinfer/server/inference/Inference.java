@@ -30,6 +30,7 @@ import io.meshinfer.tokenizers.TruncationDirection;
  * graph call, and the mapping of every failure to the status TEI answers with. Thread-safe.
  */
 public final class Inference {
+    private static final Status CLIENT_CLOSED = Status.create(499, "Client Closed Request");
     private final Models models;
     private final boolean autoTruncate;
 
@@ -120,14 +121,20 @@ public final class Inference {
      * Runs inputs through the model's batcher and waits for all of them, or until the caller stops waiting.
      *
      * @param wait the caller's wait: its inputs not yet run are dropped once it is over, and it is marked over here
-     *             when the waiting thread is interrupted or the deadline passes
+     *             when the waiting thread is interrupted or the deadline passes; when the model is busy, the
+     *             caller's connection is watched from the start
      * @throws ApiException 424 when inference fails, 503 when the model is shutting down, 504 when the caller's
      *                      deadline passes first
      */
     public List<ModelOutput> run(Model model, List<Encoding> encodings, CallerWait wait, Timings timings) {
         List<CompletableFuture<ModelOutput>> futures = new ArrayList<>(encodings.size());
+        boolean queued = model.busy();
         for (Encoding e : encodings) {
             futures.add(model.submit(e, wait::over));
+        }
+        if (queued) {
+            // Behind other work there is time to hang up: watch the connection from now on.
+            wait.hungUp();
         }
         List<ModelOutput> outputs = new ArrayList<>(futures.size());
         for (CompletableFuture<ModelOutput> future : futures) {
@@ -157,6 +164,11 @@ public final class Inference {
         if (wait.deadlinePassed()) {
             // The batcher dropped the input because the deadline passed while it was queued.
             return deadlineExceeded(wait);
+        }
+        if (wait.hungUp()) {
+            // Nobody reads this answer; the status is for the logs and metrics, as nginx's 499.
+            return new ApiException(CLIENT_CLOSED, ErrorType.CLIENT_CLOSED, "the caller hung up before inference; "
+                    + "its inputs not yet run were dropped");
         }
         String message = cause instanceof InferenceException ? cause.getMessage() : "inference failed: " + cause;
         return new ApiException(Status.FAILED_DEPENDENCY_424, ErrorType.BACKEND, message);

@@ -22,6 +22,7 @@ import io.meshinfer.server.Version;
 import io.meshinfer.server.config.ConnectConfig;
 import io.meshinfer.server.config.ServerConfig;
 import io.meshinfer.server.config.Settings;
+import io.meshinfer.server.socket.CallerConnections;
 
 /** Builds the Connect side of the server from its configuration: which mode, and the listener's TLS. */
 public final class Mesh {
@@ -98,10 +99,13 @@ public final class Mesh {
                 "tasks", String.join(",", tasks)), ready));
     }
 
-    /** The service listener's TLS: our context, client certificates required, TLS 1.3 (1.2 only when allowed). */
-    public static Tls listenerTls(ConnectService connect) {
+    /**
+     * The service listener's TLS: our context, client certificates required, TLS 1.3 (1.2 only when allowed), on
+     * connections that {@code callers} watches for hang-ups.
+     */
+    public static Tls listenerTls(ConnectService connect, CallerConnections callers) {
         return Tls.builder()
-                .sslContext(connect.serverContext())
+                .sslContext(callers.listenerContext(connect.serverContext()))
                 .clientAuth(TlsClientAuth.REQUIRED)
                 .enabledProtocols(connect.protocols())
                 .enabledCipherSuites(connect.cipherSuites())
