@@ -3,15 +3,23 @@ package io.meshinfer.bench;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -31,6 +39,7 @@ import io.meshinfer.connect.embedded.EmbeddedCa;
 import io.meshinfer.connect.embedded.StateDirectory;
 import io.meshinfer.connect.tls.ConnectTls;
 import io.meshinfer.connect.tls.IdentityState;
+import io.meshinfer.connect.tls.LeafCert;
 import io.meshinfer.server.MeshinferServer;
 
 /**
@@ -39,6 +48,10 @@ import io.meshinfer.server.MeshinferServer;
  * byte of a {@code GET /health}. {@code full} forgets the session each time; {@code resumed} reuses the ticket
  * the server sent (the session cache is keyed by host name, hence "localhost"). Which crypto provider served is
  * printed at start: {@code bench/run} runs this twice, with and without Amazon Corretto Crypto Provider.
+ *
+ * <p>{@code bareJdkFull} is the same-run reference: the same caller, certificates and provider against a bare JDK
+ * {@code SSLServerSocket} (PKIX trust, client certificate required, no Helidon, no intentions) that answers a
+ * fixed response. The machine's speed drifts between runs, so compare {@code full} with it, not with last week.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -50,8 +63,12 @@ public class HandshakeBench {
     private static final byte[] HEALTH = "GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
             .getBytes(StandardCharsets.US_ASCII);
 
+    private static final byte[] OK = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+            .getBytes(StandardCharsets.US_ASCII);
+
     private Path state;
     private MeshinferServer server;
+    private SSLServerSocket bare;
     private SSLContext caller;
 
     @Setup(Level.Trial)
@@ -64,12 +81,14 @@ public class HandshakeBench {
         web.leaf(ca.issue("web", List.of(), List.of()));
         caller = ConnectTls.create(web, id -> Decision.deny("dial only"), false)
                 .clientContext(id -> id.service().equals("inference"));
+        bare = bareServer(ca);
         System.out.println("crypto provider: " + java.security.Security.getProviders()[0].getName());
     }
 
     @TearDown(Level.Trial)
     public void stop() throws IOException {
         server.close();
+        bare.close();
     }
 
     @Benchmark
@@ -82,9 +101,17 @@ public class HandshakeBench {
         return call(false);
     }
 
+    @Benchmark
+    public int bareJdkFull() throws IOException {
+        return call(bare.getLocalPort(), true);
+    }
+
     private int call(boolean forget) throws IOException {
-        try (SSLSocket socket = (SSLSocket) caller.getSocketFactory()
-                .createSocket("localhost", server.port())) {
+        return call(server.port(), forget);
+    }
+
+    private int call(int port, boolean forget) throws IOException {
+        try (SSLSocket socket = (SSLSocket) caller.getSocketFactory().createSocket("localhost", port)) {
             socket.setTcpNoDelay(true);
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setProtocols(new String[] {"TLSv1.3"});
@@ -101,6 +128,65 @@ public class HandshakeBench {
                 socket.getSession().invalidate();
             }
             return first;
+        }
+    }
+
+    // The reference server: the JDK's own key and trust managers over the embedded CA's material.
+    private static SSLServerSocket bareServer(EmbeddedCa ca) throws IOException {
+        try {
+            LeafCert leaf = ca.issue("inference", List.of("localhost"), List.of("127.0.0.1"));
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            keys.load(null, null);
+            keys.setKeyEntry("leaf", leaf.key(), new char[0], leaf.chain().toArray(Certificate[]::new));
+            // SunX509 reads the key once; PKIX would decrypt it from the PKCS12 store in every handshake.
+            KeyManagerFactory keyManagers = KeyManagerFactory.getInstance("SunX509");
+            keyManagers.init(keys, new char[0]);
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("root", ca.roots().roots().getFirst());
+            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance("PKIX");
+            trustManagers.init(trust);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+            SSLServerSocket listener = (SSLServerSocket) context.getServerSocketFactory()
+                    .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            listener.setNeedClientAuth(true);
+            listener.setEnabledProtocols(new String[] {"TLSv1.3"});
+            Thread.ofPlatform().daemon().start(() -> accept(listener));
+            return listener;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot build the reference TLS server", e);
+        }
+    }
+
+    private static void accept(SSLServerSocket listener) {
+        while (!listener.isClosed()) {
+            try {
+                Socket accepted = listener.accept();
+                Thread.ofVirtual().start(() -> answer(accepted));
+            } catch (IOException closed) {
+                return;
+            }
+        }
+    }
+
+    private static void answer(Socket accepted) {
+        try (Socket socket = accepted) {
+            socket.setTcpNoDelay(true);
+            InputStream in = socket.getInputStream();
+            int last4 = 0;
+            // Reads up to the blank line that ends the request head.
+            while (last4 != 0x0d0a0d0a) {
+                int b = in.read();
+                if (b < 0) {
+                    return;
+                }
+                last4 = (last4 << 8) | b;
+            }
+            socket.getOutputStream().write(OK);
+            socket.getOutputStream().flush();
+        } catch (IOException refused) {
+            // A refused or reset caller ends its own benchmark call with an exception; nothing to do here.
         }
     }
 }
