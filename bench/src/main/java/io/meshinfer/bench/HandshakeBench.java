@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,12 +62,9 @@ public class HandshakeBench {
     private static final byte[] HEALTH = "GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
             .getBytes(StandardCharsets.US_ASCII);
 
-    private static final byte[] OK = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
-            .getBytes(StandardCharsets.US_ASCII);
-
     private Path state;
     private MeshinferServer server;
-    private SSLServerSocket bare;
+    private BareServer bare;
     private SSLContext caller;
 
     @Setup(Level.Trial)
@@ -103,7 +99,7 @@ public class HandshakeBench {
 
     @Benchmark
     public int bareJdkFull() throws IOException {
-        return call(bare.getLocalPort(), true);
+        return call(bare.port(), true);
     }
 
     private int call(boolean forget) throws IOException {
@@ -132,7 +128,7 @@ public class HandshakeBench {
     }
 
     // The reference server: the JDK's own key and trust managers over the embedded CA's material.
-    private static SSLServerSocket bareServer(EmbeddedCa ca) throws IOException {
+    private static BareServer bareServer(EmbeddedCa ca) throws IOException {
         try {
             LeafCert leaf = ca.issue("inference", List.of("localhost"), List.of("127.0.0.1"));
             KeyStore keys = KeyStore.getInstance("PKCS12");
@@ -152,41 +148,9 @@ public class HandshakeBench {
                     .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
             listener.setNeedClientAuth(true);
             listener.setEnabledProtocols(new String[] {"TLSv1.3"});
-            Thread.ofPlatform().daemon().start(() -> accept(listener));
-            return listener;
+            return BareServer.start(listener, false);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot build the reference TLS server", e);
-        }
-    }
-
-    private static void accept(SSLServerSocket listener) {
-        while (!listener.isClosed()) {
-            try {
-                Socket accepted = listener.accept();
-                Thread.ofVirtual().start(() -> answer(accepted));
-            } catch (IOException closed) {
-                return;
-            }
-        }
-    }
-
-    private static void answer(Socket accepted) {
-        try (Socket socket = accepted) {
-            socket.setTcpNoDelay(true);
-            InputStream in = socket.getInputStream();
-            int last4 = 0;
-            // Reads up to the blank line that ends the request head.
-            while (last4 != 0x0d0a0d0a) {
-                int b = in.read();
-                if (b < 0) {
-                    return;
-                }
-                last4 = (last4 << 8) | b;
-            }
-            socket.getOutputStream().write(OK);
-            socket.getOutputStream().flush();
-        } catch (IOException refused) {
-            // A refused or reset caller ends its own benchmark call with an exception; nothing to do here.
         }
     }
 }

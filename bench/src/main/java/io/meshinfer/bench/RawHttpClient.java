@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.OptionalInt;
 
 /**
  * A minimal HTTP/1.1 client on one kept-alive connection: it writes a prepared request and reads the answer by its
@@ -51,7 +52,8 @@ final class RawHttpClient implements AutoCloseable {
         }
         String head = new String(buffer, 0, headerEnd, StandardCharsets.US_ASCII);
         int status = Integer.parseInt(head.substring(9, 12));
-        int length = contentLength(head);
+        int length = contentLength(head)
+                .orElseThrow(() -> new IllegalStateException("no Content-Length in " + head));
         int remaining = length - (filled - headerEnd - 4);
         while (remaining > 0) {
             int n = in.read(buffer, 0, Math.min(buffer.length, remaining));
@@ -72,14 +74,15 @@ final class RawHttpClient implements AutoCloseable {
         return -1;
     }
 
-    private static int contentLength(String head) {
+    /** The Content-Length of a message head, if it has one. */
+    static OptionalInt contentLength(String head) {
         for (String line : head.split("\r\n")) {
             int colon = line.indexOf(':');
             if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("content-length")) {
-                return Integer.parseInt(line.substring(colon + 1).trim());
+                return OptionalInt.of(Integer.parseInt(line.substring(colon + 1).trim()));
             }
         }
-        throw new IllegalStateException("no Content-Length in " + head);
+        return OptionalInt.empty();
     }
 
     @Override
