@@ -53,6 +53,7 @@ public final class ConsulAgent implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+    private static final int START_ATTEMPTS = 3;
     private static final AtomicInteger NODES = new AtomicInteger();
     private static Path binary;
 
@@ -111,17 +112,30 @@ public final class ConsulAgent implements AutoCloseable {
         return start(false, Optional.of(files));
     }
 
+    // A port found free can be taken before the agent binds it (another process's outgoing connection draws from
+    // the same range), so a start that fails on a taken port is tried again on fresh ports.
     private static ConsulAgent start(boolean acl, Optional<Https> https) {
-        try {
-            ConsulAgent agent = new ConsulAgent(acl, https);
+        for (int attempt = 1; ; attempt++) {
+            ConsulAgent agent = newAgent(acl, https);
             Runtime.getRuntime().addShutdownHook(agent.killOnExit);
             try {
                 agent.launch();
+                return agent;
+            } catch (PortTaken e) {
+                agent.close();
+                if (attempt == START_ATTEMPTS) {
+                    throw e;
+                }
             } catch (RuntimeException e) {
                 agent.close();
                 throw e;
             }
-            return agent;
+        }
+    }
+
+    private static ConsulAgent newAgent(boolean acl, Optional<Https> https) {
+        try {
+            return new ConsulAgent(acl, https);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -300,7 +314,8 @@ public final class ConsulAgent implements AutoCloseable {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("consul agent exited with " + process.exitValue() + "; see " + log);
+                String exited = "consul agent exited with " + process.exitValue() + "; see " + log;
+                throw lastRunSays("address already in use") ? new PortTaken(exited) : new IllegalStateException(exited);
             }
             if (ready()) {
                 return;
@@ -308,6 +323,23 @@ public final class ConsulAgent implements AutoCloseable {
             sleep(50);
         }
         throw new IllegalStateException("consul agent not ready within " + READY_TIMEOUT + "; see " + log);
+    }
+
+    // The log holds every run of this node; the last one starts at the last command line written.
+    private boolean lastRunSays(String text) {
+        try {
+            String all = Files.readString(log, StandardCharsets.UTF_8);
+            return all.substring(all.lastIndexOf("---- ")).contains(text);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The agent could not bind one of its ports. */
+    private static final class PortTaken extends IllegalStateException {
+        PortTaken(String message) {
+            super(message);
+        }
     }
 
     // A leader is elected and the Connect CA has its first root, so leaves can be signed.
