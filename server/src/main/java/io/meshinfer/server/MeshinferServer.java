@@ -8,6 +8,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 
 import io.meshinfer.connect.ConnectService;
+import io.meshinfer.connect.HelidonMappers;
 import io.meshinfer.models.Model;
 import io.meshinfer.models.Models;
 import io.meshinfer.server.config.ServerConfig;
@@ -31,6 +32,10 @@ public final class MeshinferServer implements AutoCloseable {
     private static final String ADMIN = "admin";
 
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+    static {
+        HelidonMappers.fix();
+    }
 
     private final Models models;
     private final WebServer webServer;

@@ -21,6 +21,8 @@ import io.helidon.webclient.http1.Http1ClientConfig;
 import io.helidon.webclient.http1.Http1ClientRequest;
 import io.helidon.webclient.http1.Http1ClientResponse;
 
+import io.meshinfer.connect.HelidonMappers;
+
 /**
  * A client of one Consul agent's HTTP API, configured by {@link ConsulSettings}: ACL token, namespace, partition
  * and TLS are applied to every call. Answers are JSON; failures are {@link ConsulException}s whose messages never
@@ -42,6 +44,10 @@ public final class ConsulClient implements AutoCloseable {
     private static final HeaderName INDEX = HeaderNames.create("X-Consul-Index");
     private static final int MAX_ERROR_TEXT = 1000;
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    static {
+        HelidonMappers.fix();
+    }
 
     private final URI address;
     private final Optional<String> token;
