@@ -70,8 +70,8 @@ public final class TextTokenizer implements AutoCloseable {
      * @throws InputTooLongException when the text is too long and {@code truncate} is false
      */
     public Encoding encode(String text, boolean truncate, TruncationDirection direction) {
-        Encoding full = convert(tokenizer.encode(text, true, false), Integer.MAX_VALUE);
-        return fit(full, truncate, direction, full.length() - countSpecial(full), 0);
+        Encoding full = convert(tokenizer.encode(text, true, false));
+        return fit(full, truncate, direction, tokensOf(full, 0), 0);
     }
 
     /**
@@ -81,15 +81,13 @@ public final class TextTokenizer implements AutoCloseable {
      * @throws InputTooLongException when the pair is too long and {@code truncate} is false
      */
     public Encoding encodePair(String first, String second, boolean truncate, TruncationDirection direction) {
-        int firstTokens = tokenizer.encode(first, false, false).getIds().length;
-        Encoding full = convert(tokenizer.encode(first, second, true, false), firstTokens);
-        int secondTokens = full.length() - countSpecial(full) - firstTokens;
-        return fit(full, truncate, direction, firstTokens, secondTokens);
+        Encoding full = convert(tokenizer.encode(first, second, true, false));
+        return fit(full, truncate, direction, tokensOf(full, 0), tokensOf(full, 1));
     }
 
     /** Tokenizes without special tokens and without any length limit (for {@code /tokenize}). */
     public Encoding encodeRaw(String text, boolean addSpecialTokens) {
-        return convert(tokenizer.encode(text, addSpecialTokens, false), Integer.MAX_VALUE);
+        return convert(tokenizer.encode(text, addSpecialTokens, false));
     }
 
     /**
@@ -169,34 +167,34 @@ public final class TextTokenizer implements AutoCloseable {
                 : encoding.without(first, first + count);
     }
 
-    private static int countSpecial(Encoding encoding) {
+    /** How many tokens of the given text (0 or 1 of a pair) the encoding holds. */
+    private static int tokensOf(Encoding encoding, int sequence) {
         int n = 0;
-        for (boolean s : encoding.special()) {
-            if (s) {
+        for (int id : encoding.sequenceIds()) {
+            if (id == sequence) {
                 n++;
             }
         }
         return n;
     }
 
-    private static Encoding convert(ai.djl.huggingface.tokenizers.Encoding raw, int firstTokens) {
+    private static Encoding convert(ai.djl.huggingface.tokenizers.Encoding raw) {
         long[] ids = raw.getIds();
         int n = ids.length;
         long[] specialMask = raw.getSpecialTokenMask();
+        long[] rawSequenceIds = raw.getSequenceIds();
         CharSpan[] spans = raw.getCharTokenSpans();
         boolean[] special = new boolean[n];
         int[] starts = new int[n];
         int[] ends = new int[n];
         int[] sequenceIds = new int[n];
-        int seen = 0;
         for (int i = 0; i < n; i++) {
             special[i] = specialMask[i] != 0 || spans[i] == null;
             if (special[i]) {
                 sequenceIds[i] = -1;
                 continue;
             }
-            // Non-special tokens come in order: all of the first text, then all of the second.
-            sequenceIds[i] = seen++ < firstTokens ? 0 : 1;
+            sequenceIds[i] = (int) rawSequenceIds[i];
             // The native tokenizer already reports code-point offsets, relative to the text the token came from.
             starts[i] = spans[i].getStart();
             ends[i] = spans[i].getEnd();
