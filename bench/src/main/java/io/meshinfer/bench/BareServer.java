@@ -1,5 +1,6 @@
 package io.meshinfer.bench;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -66,7 +67,8 @@ final class BareServer implements AutoCloseable {
     private void serve(Socket accepted) {
         try (Socket socket = accepted) {
             socket.setTcpNoDelay(true);
-            InputStream in = socket.getInputStream();
+            // Buffered: the head is read a byte at a time, and a socket's own stream makes each byte a system call.
+            InputStream in = new BufferedInputStream(socket.getInputStream());
             OutputStream out = socket.getOutputStream();
             while (skipRequest(in)) {
                 if (worker != null) {
