@@ -70,7 +70,7 @@ public final class TextTokenizer implements AutoCloseable {
      * @throws InputTooLongException when the text is too long and {@code truncate} is false
      */
     public Encoding encode(String text, boolean truncate, TruncationDirection direction) {
-        Encoding full = convert(tokenizer.encode(text, true, false));
+        Encoding full = convert(tokenizer.encode(text, true, false), false);
         return fit(full, truncate, direction, tokensOf(full, 0), 0);
     }
 
@@ -81,13 +81,13 @@ public final class TextTokenizer implements AutoCloseable {
      * @throws InputTooLongException when the pair is too long and {@code truncate} is false
      */
     public Encoding encodePair(String first, String second, boolean truncate, TruncationDirection direction) {
-        Encoding full = convert(tokenizer.encode(first, second, true, false));
+        Encoding full = convert(tokenizer.encode(first, second, true, false), true);
         return fit(full, truncate, direction, tokensOf(full, 0), tokensOf(full, 1));
     }
 
     /** Tokenizes without special tokens and without any length limit (for {@code /tokenize}). */
     public Encoding encodeRaw(String text, boolean addSpecialTokens) {
-        return convert(tokenizer.encode(text, addSpecialTokens, false));
+        return convert(tokenizer.encode(text, addSpecialTokens, false), false);
     }
 
     /**
@@ -178,11 +178,13 @@ public final class TextTokenizer implements AutoCloseable {
         return n;
     }
 
-    private static Encoding convert(ai.djl.huggingface.tokenizers.Encoding raw) {
+    /** @param pair whether {@code raw} holds two texts; a single text's tokens are all of sequence 0 */
+    private static Encoding convert(ai.djl.huggingface.tokenizers.Encoding raw, boolean pair) {
         long[] ids = raw.getIds();
         int n = ids.length;
         long[] specialMask = raw.getSpecialTokenMask();
-        long[] rawSequenceIds = raw.getSequenceIds();
+        // One more call into the native tokenizer, made only when there is a second text to tell apart.
+        long[] rawSequenceIds = pair ? raw.getSequenceIds() : null;
         CharSpan[] spans = raw.getCharTokenSpans();
         boolean[] special = new boolean[n];
         int[] starts = new int[n];
@@ -194,7 +196,7 @@ public final class TextTokenizer implements AutoCloseable {
                 sequenceIds[i] = -1;
                 continue;
             }
-            sequenceIds[i] = (int) rawSequenceIds[i];
+            sequenceIds[i] = pair ? (int) rawSequenceIds[i] : 0;
             // The native tokenizer already reports code-point offsets, relative to the text the token came from.
             starts[i] = spans[i].getStart();
             ends[i] = spans[i].getEnd();
