@@ -90,6 +90,11 @@ public final class Model implements AutoCloseable {
         return batcher.admit();
     }
 
+    /** Announces inputs about to be submitted, while they are tokenized; see {@link Batcher#expect()}. */
+    public void expect() {
+        batcher.expect();
+    }
+
     /** Queues one tokenized input for the graph; see {@link Batcher#submit}. */
     public CompletableFuture<ModelOutput> submit(Encoding encoding, BooleanSupplier abandoned) {
         return batcher.submit(encoding, abandoned);

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -25,11 +26,17 @@ import io.meshinfer.tokenizers.Encoding;
  * refused at once rather than queued, so overload shows as fast 429s instead of growing latency. An input whose
  * caller has gone away is dropped before it reaches the graph.
  *
+ * <p>An idle batch thread sleeps, and waking a sleeping thread on an idle core costs tens of microseconds: a request
+ * first {@linkplain #expect() announces} its inputs, so that the thread wakes while the request is tokenized, and
+ * waits for them spinning for at most {@link #EXPECT_SPIN_NANOS}.
+ *
  * <p>Thread-safe: {@link #submit} may be called from any number of threads. The graph runs only on the batch thread,
  * which owns the reused input buffers; JNI calls pin virtual threads, so that thread is a platform thread.
  */
 public final class Batcher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Batcher.class.getName());
+    /** How long an announced input is waited for spinning: a short text's tokenization, with room to spare. */
+    static final long EXPECT_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
 
     private final ModelDescription model;
     private final ModelSession session;
@@ -41,6 +48,8 @@ public final class Batcher implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
     private volatile boolean working;
+    private volatile boolean sleeping;
+    private volatile long expectedAtNanos = System.nanoTime() - EXPECT_SPIN_NANOS;
 
     private record Job(Encoding encoding, CompletableFuture<ModelOutput> result, long enqueuedNanos,
                        BooleanSupplier abandoned) {
@@ -96,7 +105,21 @@ public final class Batcher implements AutoCloseable {
             return result;
         }
         queue.add(new Job(encoding, result, System.nanoTime(), abandoned));
+        if (sleeping) {
+            LockSupport.unpark(thread);
+        }
         return result;
+    }
+
+    /**
+     * Announces that inputs will be {@linkplain #submit submitted} shortly (their request is being tokenized). An
+     * idle batch thread wakes now instead of when they arrive; a busy one is not disturbed.
+     */
+    public void expect() {
+        expectedAtNanos = System.nanoTime();
+        if (sleeping) {
+            LockSupport.unpark(thread);
+        }
     }
 
     /** Whether a batch is being packed or run, or inputs are waiting: a new input will wait. */
@@ -129,7 +152,7 @@ public final class Batcher implements AutoCloseable {
         List<Job> batch = new ArrayList<>();
         while (!closed) {
             try {
-                Job first = carried != null ? carried : queue.take();
+                Job first = carried != null ? carried : next();
                 working = true;
                 carried = null;
                 if (dropIfAbandoned(first)) {
@@ -161,6 +184,29 @@ public final class Batcher implements AutoCloseable {
         }
         if (carried != null) {
             carried.result.completeExceptionally(new ShutdownException(model.name()));
+        }
+    }
+
+    /** The next queued input: spins while announced inputs are due, sleeps otherwise. */
+    private Job next() throws InterruptedException {
+        while (true) {
+            Job job = queue.poll();
+            if (job != null) {
+                return job;
+            }
+            if (System.nanoTime() - expectedAtNanos < EXPECT_SPIN_NANOS) {
+                Thread.onSpinWait();
+            } else {
+                // Set before the queue is checked again, so that a submit that finds it unset has been seen.
+                sleeping = true;
+                if (queue.isEmpty() && System.nanoTime() - expectedAtNanos >= EXPECT_SPIN_NANOS) {
+                    LockSupport.park(this);
+                }
+                sleeping = false;
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
         }
     }
 

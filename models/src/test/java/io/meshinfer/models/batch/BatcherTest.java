@@ -153,6 +153,34 @@ class BatcherTest {
     }
 
     @Test
+    void anAnnouncedInputIsRunWhetherItComesWhileTheBatchThreadSpinsOrAfterItWentBackToSleep() throws Exception {
+        Recorder recorder = new Recorder();
+        try (Model model = TestModels.load(MODEL, new BatchPolicy(16384, 64, 0, 512), recorder)) {
+            model.expect();
+            assertEquals(1, model.submit(encode(model, "soon"), () -> false).get(30, TimeUnit.SECONDS).batchSize());
+            model.expect();
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(Batcher.EXPECT_SPIN_NANOS) + 20);
+            assertEquals(1, model.submit(encode(model, "late"), () -> false).get(30, TimeUnit.SECONDS).batchSize());
+            // An announcement that no input follows leaves the thread asleep and ready.
+            model.expect();
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(Batcher.EXPECT_SPIN_NANOS) + 20);
+            assertEquals(2, recorder.batches.size());
+            assertEquals(1, model.submit(encode(model, "next"), () -> false).get(30, TimeUnit.SECONDS).batchSize());
+        }
+    }
+
+    @Test
+    void closingWhileAnInputIsAnnouncedStopsTheBatchThreadAndRefusesLaterInputs() throws Exception {
+        Model model = TestModels.load(MODEL, new BatchPolicy(16384, 64, 0, 512), BatchListener.NONE);
+        Encoding late = encode(model, "too late");
+        model.expect();
+        model.close();
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> model.submit(late, () -> false).get(10, TimeUnit.SECONDS));
+        assertInstanceOf(ShutdownException.class, e.getCause());
+    }
+
+    @Test
     void aBudgetBelowTheModelsMaximumLengthIsRefusedAtStart() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TestModels.load(MODEL, new BatchPolicy(128, 64, 0, 512), BatchListener.NONE));

@@ -63,13 +63,15 @@ public final class Inference {
     }
 
     /**
-     * Tokenizes inputs (texts, or token ids taken as they are) with the model's length limit.
+     * Tokenizes inputs (texts, or token ids taken as they are) with the model's length limit, for the graph: the
+     * model's batcher is told they are coming.
      *
      * @throws ApiException 422 for an over-long input without truncation, a token id outside the vocabulary, or a
      *                      text the tokenizer rejects
      */
     public List<Encoding> tokenize(Model model, List<Inputs.Input> inputs, boolean truncate,
                                    TruncationDirection direction, Timings timings) {
+        model.expect();
         return timed(inputs.size(), timings, i -> {
             Inputs.Input input = inputs.get(i);
             if (input.text() != null) {
@@ -82,12 +84,13 @@ public final class Inference {
 
     /**
      * Tokenizes text pairs ({@code firsts[i]}, {@code seconds[i]}) for cross-encoders and pair classifiers; a null
-     * {@code seconds[i]} makes that input a single text.
+     * {@code seconds[i]} makes that input a single text. The model's batcher is told they are coming, as by {@link #tokenize}.
      *
      * @throws ApiException as {@link #tokenize}
      */
     public List<Encoding> tokenizePairs(Model model, List<String> firsts, List<String> seconds, boolean truncate,
                                         TruncationDirection direction, Timings timings) {
+        model.expect();
         return timed(firsts.size(), timings, i -> seconds.get(i) == null
                              ? model.tokenizer().encode(firsts.get(i), truncate, direction)
                              : model.tokenizer().encodePair(firsts.get(i), seconds.get(i), truncate, direction),
