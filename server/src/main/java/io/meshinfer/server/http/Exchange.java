@@ -15,6 +15,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.common.buffers.DataReader;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpMediaTypes;
 import io.helidon.http.Status;
@@ -38,6 +39,17 @@ import io.meshinfer.server.socket.CallerConnections;
  */
 public final class Exchange {
     private static final Logger LOG = Logger.getLogger(Exchange.class.getName());
+    // Made once: a header named by a string is looked up among the known names on every call.
+    private static final HeaderName COMPUTE_TYPE = HeaderNames.create("x-compute-type");
+    private static final HeaderName COMPUTE_TIME = HeaderNames.create("x-compute-time");
+    private static final HeaderName COMPUTE_CHARACTERS = HeaderNames.create("x-compute-characters");
+    private static final HeaderName COMPUTE_TOKENS = HeaderNames.create("x-compute-tokens");
+    private static final HeaderName TOTAL_TIME = HeaderNames.create("x-total-time");
+    private static final HeaderName AUTHZ_TIME = HeaderNames.create("x-authz-time");
+    private static final HeaderName TOKENIZATION_TIME = HeaderNames.create("x-tokenization-time");
+    private static final HeaderName QUEUE_TIME = HeaderNames.create("x-queue-time");
+    private static final HeaderName INFERENCE_TIME = HeaderNames.create("x-inference-time");
+    private static final HeaderName SERVER_TIMING = HeaderNames.create("Server-Timing");
 
     /** How errors are written. */
     public enum Style { TEI, OPENAI }
@@ -223,21 +235,21 @@ public final class Exchange {
 
     private static void timingHeaders(ServerResponse res, Model model, Timings t) {
         long total = t.totalNanos();
-        res.header("x-compute-type", model.device().kind() == Device.Kind.CPU ? "cpu" : "gpu");
-        res.header("x-compute-time", millis(total));
-        res.header("x-compute-characters", Integer.toString(t.characters()));
-        res.header("x-compute-tokens", Integer.toString(t.tokens()));
+        res.header(COMPUTE_TYPE, model.device().kind() == Device.Kind.CPU ? "cpu" : "gpu");
+        res.header(COMPUTE_TIME, millis(total));
+        res.header(COMPUTE_CHARACTERS, Integer.toString(t.characters()));
+        res.header(COMPUTE_TOKENS, Integer.toString(t.tokens()));
         phaseHeaders(res, t, total);
     }
 
     /** TEI's per-phase headers and the same phases as {@code Server-Timing}; errors carry them too. */
     private static void phaseHeaders(ServerResponse res, Timings t, long total) {
-        res.header("x-total-time", millis(total));
-        res.header("x-authz-time", millis(t.authzNanos()));
-        res.header("x-tokenization-time", millis(t.tokenizationNanos()));
-        res.header("x-queue-time", millis(t.queueNanos()));
-        res.header("x-inference-time", millis(t.inferenceNanos()));
-        res.header("Server-Timing", "authz;dur=" + preciseMillis(t.authzNanos())
+        res.header(TOTAL_TIME, millis(total));
+        res.header(AUTHZ_TIME, millis(t.authzNanos()));
+        res.header(TOKENIZATION_TIME, millis(t.tokenizationNanos()));
+        res.header(QUEUE_TIME, millis(t.queueNanos()));
+        res.header(INFERENCE_TIME, millis(t.inferenceNanos()));
+        res.header(SERVER_TIMING, "authz;dur=" + preciseMillis(t.authzNanos())
                 + ", tokenization;dur=" + preciseMillis(t.tokenizationNanos())
                 + ", queue;dur=" + preciseMillis(t.queueNanos())
                 + ", inference;dur=" + preciseMillis(t.inferenceNanos())

@@ -15,7 +15,8 @@ import java.util.function.DoubleSupplier;
  * Counters, gauges and histograms with labels, written in the Prometheus text format (version 0.0.4).
  *
  * <p>Metric names are exactly the ones given (TEI's {@code te_*} names), with no scope prefix or tag added, so
- * dashboards built for TEI work unchanged. Thread-safe and lock-free on the recording path.
+ * dashboards built for TEI work unchanged. A series is found by its labels once: hot paths keep the {@link Counter} or
+ * {@link Histogram} handle. Thread-safe and lock-free on the recording path.
  */
 public final class PrometheusRegistry {
     private final Map<String, Family> families = new ConcurrentHashMap<>();
@@ -29,8 +30,13 @@ public final class PrometheusRegistry {
 
     /** Adds {@code amount} to a counter. */
     public void increment(String name, String help, Map<String, String> labels, long amount) {
+        counter(name, help, labels).add(amount);
+    }
+
+    /** The counter series with these labels, created at 0 when new. */
+    public Counter counter(String name, String help, Map<String, String> labels) {
         CounterFamily family = (CounterFamily) family(name, () -> new CounterFamily(help));
-        family.values.computeIfAbsent(labelText(labels), k -> new AtomicLong()).addAndGet(amount);
+        return family.values.computeIfAbsent(labelText(labels), k -> new Counter());
     }
 
     /** Registers a gauge read when metrics are scraped. */
@@ -41,9 +47,13 @@ public final class PrometheusRegistry {
 
     /** Records one observation (in seconds, or a count) in a histogram with the given bucket bounds. */
     public void observe(String name, String help, Map<String, String> labels, double[] buckets, double value) {
+        histogram(name, help, labels, buckets).record(value);
+    }
+
+    /** The histogram series with these labels, empty when new; the family's buckets are the first ones given. */
+    public Histogram histogram(String name, String help, Map<String, String> labels, double[] buckets) {
         HistogramFamily family = (HistogramFamily) family(name, () -> new HistogramFamily(help, buckets));
-        family.byLabels.computeIfAbsent(labelText(labels), k -> new Histogram(family.buckets.length)).record(
-                family.buckets, value);
+        return family.byLabels.computeIfAbsent(labelText(labels), k -> new Histogram(family.buckets));
     }
 
     /** The text exposition of every metric. */
@@ -99,7 +109,7 @@ public final class PrometheusRegistry {
         return Double.isFinite(v) ? BigDecimal.valueOf(v).toPlainString() : Double.toString(v);
     }
 
-    private record CounterFamily(String help, Map<String, AtomicLong> values) implements Family {
+    private record CounterFamily(String help, Map<String, Counter> values) implements Family {
         CounterFamily(String help) {
             this(help, new ConcurrentHashMap<>());
         }
@@ -107,7 +117,7 @@ public final class PrometheusRegistry {
         @Override
         public void write(String name, StringBuilder out) {
             new TreeMap<>(values).forEach((labels, v) -> out.append(series(name, labels, "")).append(' ')
-                    .append(v.get()).append('\n'));
+                    .append(v.value.get()).append('\n'));
         }
     }
 
@@ -147,16 +157,31 @@ public final class PrometheusRegistry {
         }
     }
 
-    private static final class Histogram {
+    /** One counter series. */
+    public static final class Counter {
+        private final AtomicLong value = new AtomicLong();
+
+        private Counter() {
+        }
+
+        public void add(long amount) {
+            value.addAndGet(amount);
+        }
+    }
+
+    /** One histogram series. */
+    public static final class Histogram {
+        private final double[] bounds;
         private final AtomicLongArray counts;
         private final AtomicLong count = new AtomicLong();
         private final DoubleAdder sum = new DoubleAdder();
 
-        Histogram(int buckets) {
-            counts = new AtomicLongArray(buckets);
+        private Histogram(double[] bounds) {
+            this.bounds = bounds;
+            this.counts = new AtomicLongArray(bounds.length);
         }
 
-        void record(double[] bounds, double value) {
+        public void record(double value) {
             for (int i = 0; i < bounds.length; i++) {
                 if (value <= bounds[i]) {
                     counts.incrementAndGet(i);

@@ -3,16 +3,19 @@ package io.meshinfer.server.metrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.meshinfer.connect.ConnectService;
 import io.meshinfer.models.Model;
 import io.meshinfer.models.batch.BatchListener;
 import io.meshinfer.server.inference.Timings;
+import io.meshinfer.server.metrics.PrometheusRegistry.Counter;
+import io.meshinfer.server.metrics.PrometheusRegistry.Histogram;
 
 /**
  * The server's metrics: TEI's {@code te_*} names where TEI has one, {@code meshinfer_*} for the rest.
- * Durations are in seconds. Thread-safe.
+ * Durations are in seconds. The series every request records are looked up once, not per request. Thread-safe.
  */
 public final class ServerMetrics implements BatchListener {
     private static final double[] SECONDS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
@@ -21,6 +24,30 @@ public final class ServerMetrics implements BatchListener {
     private static final double[] TOKENS = {16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768};
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Map<String, RouteSeries> routes = new ConcurrentHashMap<>();
+    private final Map<String, BatchSeries> batches = new ConcurrentHashMap<>();
+    // TEI's method label: whether the request carried one input or several.
+    private final Counter singleRequests = requestCount("single");
+    private final Counter batchRequests = requestCount("batch");
+    private final Counter singleSuccesses = requestSuccess("single");
+    private final Counter batchSuccesses = requestSuccess("batch");
+    private final Histogram requestSeconds = registry.histogram("te_request_duration", "Total request time in seconds",
+                                                                Map.of(), SECONDS);
+    private final Histogram tokenizationSeconds = registry.histogram("te_request_tokenization_duration",
+                                                                     "Tokenization time in seconds", Map.of(), SECONDS);
+    private final Histogram queueSeconds = registry.histogram("te_request_queue_duration",
+                                                              "Time waiting for a batch in seconds", Map.of(), SECONDS);
+    private final Histogram inferenceSeconds = registry.histogram("te_request_inference_duration",
+                                                                  "Inference time in seconds", Map.of(), SECONDS);
+    private final Histogram inputTokens = registry.histogram("te_request_input_length", "Tokens per request", Map.of(),
+                                                             TOKENS);
+
+    /** A route's series; TEI also counts per operation ({@code te_embed_count}, {@code te_predict_success}, ...). */
+    private record RouteSeries(Counter received, Counter succeeded, Map<Integer, Counter> byStatus) {
+    }
+
+    private record BatchSeries(Histogram inputs, Histogram paddedTokens, Histogram seconds, Counter batches) {
+    }
 
     /** Registers the per-model gauges. */
     public void watch(Model model) {
@@ -38,34 +65,45 @@ public final class ServerMetrics implements BatchListener {
      * @param totalNanos time from the request's arrival to its answer
      */
     public void request(String route, int status, String errorType, Timings timings, long totalNanos) {
-        // TEI's label: whether the request carried one input or several.
-        Map<String, String> methodLabel = Map.of("method", timings != null && timings.inputs() > 1 ? "batch" : "single");
-        registry.increment("meshinfer_http_requests_total", "HTTP requests by route and status",
-                           Map.of("route", route, "status", Integer.toString(status)), 1);
-        registry.increment("te_request_count", "Inference requests received", methodLabel, 1);
-        // TEI also counts per operation (te_embed_count, te_predict_success, ...).
-        String perRoute = "te_" + route;
-        registry.increment(perRoute + "_count", route + " requests received", Map.of(), 1);
+        boolean batch = timings != null && timings.inputs() > 1;
+        RouteSeries series = routes.computeIfAbsent(route, this::routeSeries);
+        series.byStatus.computeIfAbsent(status, s -> registry.counter(
+                "meshinfer_http_requests_total", "HTTP requests by route and status",
+                Map.of("route", route, "status", Integer.toString(s)))).add(1);
+        (batch ? batchRequests : singleRequests).add(1);
+        series.received.add(1);
         if (status < 400) {
-            registry.increment("te_request_success", "Inference requests answered successfully", methodLabel, 1);
-            registry.increment(perRoute + "_success", route + " requests answered successfully", Map.of(), 1);
+            (batch ? batchSuccesses : singleSuccesses).add(1);
+            series.succeeded.add(1);
         } else {
             registry.increment("te_request_failure", "Inference requests that failed, by error type",
                                Map.of("err", errorType), 1);
-            registry.increment(perRoute + "_failure", route + " requests that failed, by error type",
+            registry.increment("te_" + route + "_failure", route + " requests that failed, by error type",
                                Map.of("err", errorType), 1);
         }
-        registry.observe("te_request_duration", "Total request time in seconds", Map.of(), SECONDS,
-                         seconds(totalNanos));
+        requestSeconds.record(seconds(totalNanos));
         if (timings != null && status < 400) {
-            registry.observe("te_request_tokenization_duration", "Tokenization time in seconds", Map.of(), SECONDS,
-                             seconds(timings.tokenizationNanos()));
-            registry.observe("te_request_queue_duration", "Time waiting for a batch in seconds", Map.of(), SECONDS,
-                             seconds(timings.queueNanos()));
-            registry.observe("te_request_inference_duration", "Inference time in seconds", Map.of(), SECONDS,
-                             seconds(timings.inferenceNanos()));
-            registry.observe("te_request_input_length", "Tokens per request", Map.of(), TOKENS, timings.tokens());
+            tokenizationSeconds.record(seconds(timings.tokenizationNanos()));
+            queueSeconds.record(seconds(timings.queueNanos()));
+            inferenceSeconds.record(seconds(timings.inferenceNanos()));
+            inputTokens.record(timings.tokens());
         }
+    }
+
+    private Counter requestCount(String method) {
+        return registry.counter("te_request_count", "Inference requests received", Map.of("method", method));
+    }
+
+    private Counter requestSuccess(String method) {
+        return registry.counter("te_request_success", "Inference requests answered successfully",
+                                Map.of("method", method));
+    }
+
+    private RouteSeries routeSeries(String route) {
+        return new RouteSeries(registry.counter("te_" + route + "_count", route + " requests received", Map.of()),
+                               registry.counter("te_" + route + "_success", route + " requests answered successfully",
+                                                Map.of()),
+                               new ConcurrentHashMap<>());
     }
 
     /**
@@ -106,12 +144,20 @@ public final class ServerMetrics implements BatchListener {
 
     @Override
     public void batchDone(String model, int inputs, int paddedTokens, long inferenceNanos) {
+        BatchSeries series = batches.computeIfAbsent(model, this::batchSeries);
+        series.inputs.record(inputs);
+        series.paddedTokens.record(paddedTokens);
+        series.seconds.record(seconds(inferenceNanos));
+        series.batches.add(1);
+    }
+
+    private BatchSeries batchSeries(String model) {
         Map<String, String> labels = Map.of("model", model);
-        registry.observe("te_batch_next_size", "Inputs per batch", labels, SIZES, inputs);
-        registry.observe("te_batch_next_tokens", "Padded tokens per batch", labels, TOKENS, paddedTokens);
-        registry.observe("te_batch_inference_duration", "Graph time per batch in seconds", labels, SECONDS,
-                         seconds(inferenceNanos));
-        registry.increment("te_batch_inference_count", "Batches run", labels, 1);
+        return new BatchSeries(registry.histogram("te_batch_next_size", "Inputs per batch", labels, SIZES),
+                               registry.histogram("te_batch_next_tokens", "Padded tokens per batch", labels, TOKENS),
+                               registry.histogram("te_batch_inference_duration", "Graph time per batch in seconds",
+                                                  labels, SECONDS),
+                               registry.counter("te_batch_inference_count", "Batches run", labels));
     }
 
     @Override
