@@ -89,14 +89,17 @@ public final class LoadHarness {
      * machine's drift (other load, frequency, thermal) falls on both equally. Beside it, in the same loop, the bound
      * that this machine and this design allow: in-process time plus a {@link BareServer} exchange (loopback, a
      * virtual thread per connection, a hand-off to a platform thread and back) right after a graph run, since the
-     * graph's pass over its weights leaves the caches and idle cores that the HTTP path then starts from.
+     * graph's pass over its weights leaves the caches and idle cores that the HTTP path then starts from. And, the same
+     * way, the floor of the stack the design prescribes: a {@link HelidonFloor} exchange, which does no work at all.
      */
     static void interleavedOverhead(int samples) throws Exception {
         try (MeshinferServer server = InProcess.server();
              RawHttpClient client = new RawHttpClient(server.port());
              BareServer bareServer = BareServer.start(
                      new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), true);
-             RawHttpClient bare = new RawHttpClient(bareServer.port())) {
+             RawHttpClient bare = new RawHttpClient(bareServer.port());
+             HelidonFloor helidonServer = HelidonFloor.start();
+             RawHttpClient helidon = new RawHttpClient(helidonServer.port())) {
             InProcess direct = new InProcess(server.models().defaultModel());
             String sentence = EmbedOverheadBench.SENTENCE;
             byte[] request = RawHttpClient.post("/embed", "{\"inputs\": \"" + sentence + "\"}");
@@ -106,6 +109,7 @@ public final class LoadHarness {
             long[] floor = new long[samples];
             long[] floorAfterRun = new long[samples];
             long[] bareAfterRun = new long[samples];
+            long[] helidonAfterRun = new long[samples];
             for (int i = -samples / 2; i < samples; i++) {
                 long t0 = System.nanoTime();
                 direct.run(sentence);
@@ -122,12 +126,17 @@ public final class LoadHarness {
                 long t6 = System.nanoTime();
                 expect200(bare.exchange(request));
                 long t7 = System.nanoTime();
+                direct.run(sentence);
+                long t8 = System.nanoTime();
+                expect200(helidon.exchange(request));
+                long t9 = System.nanoTime();
                 if (i >= 0) {
                     local[i] = t1 - t0;
                     http[i] = t2 - t1;
                     floorAfterRun[i] = t4 - t3;
                     floor[i] = t5 - t4;
                     bareAfterRun[i] = t7 - t6;
+                    helidonAfterRun[i] = t9 - t8;
                 }
             }
             double p50Local = InProcess.p50Micros(local);
@@ -143,6 +152,11 @@ public final class LoadHarness {
             double bound = (p50Local + p50Bare) / p50Local;
             System.out.printf(Locale.ROOT, "overhead bound (in-process + bare exchange, same run): %.3f; measured "
                     + "overhead / bound = %.3f%n", bound, (p50Http / p50Local) / bound);
+            double p50Helidon = InProcess.p50Micros(helidonAfterRun);
+            double helidonBound = (p50Local + p50Helidon) / p50Local;
+            System.out.printf(Locale.ROOT, "Helidon floor (a Helidon exchange that does nothing, right after a graph "
+                    + "run): p50 %.1f us; in-process + floor = %.3f; measured overhead / floor = %.3f%n", p50Helidon,
+                              helidonBound, (p50Http / p50Local) / helidonBound);
         }
     }
 
