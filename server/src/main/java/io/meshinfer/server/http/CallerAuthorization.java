@@ -69,8 +69,7 @@ public final class CallerAuthorization implements Filter {
                     "forbidden: " + decision.reason()), timings);
             return;
         }
-        req.context().register(timings);
-        chain.proceed();
+        exchange.proceed(timings, chain::proceed);
     }
 
     private static List<String> values(RoutingRequest req, String name) {

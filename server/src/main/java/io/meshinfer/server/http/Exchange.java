@@ -50,6 +50,9 @@ public final class Exchange {
     private static final HeaderName QUEUE_TIME = HeaderNames.create("x-queue-time");
     private static final HeaderName INFERENCE_TIME = HeaderNames.create("x-inference-time");
     private static final HeaderName SERVER_TIMING = HeaderNames.create("Server-Timing");
+    // The timings the authorization filter began, for the handler that runs inside it on the same thread. Not
+    // Helidon's request context: creating one costs about 30 us a request right after a graph run.
+    private static final ThreadLocal<Timings> AUTHORIZED = new ThreadLocal<>();
 
     /** How errors are written. */
     public enum Style { TEI, OPENAI }
@@ -78,7 +81,7 @@ public final class Exchange {
      */
     public Handler post(String route, Style style, String modelField, Endpoint endpoint) {
         return (req, res) -> {
-            Timings timings = timingsOf(req);
+            Timings timings = currentTimings();
             inFlight.incrementAndGet();
             try {
                 JsonBody body = JsonBody.parse(readBody(req, res));
@@ -113,9 +116,20 @@ public final class Exchange {
         };
     }
 
-    /** The request's timings, begun by the authorization filter when the listener has one. */
-    private static Timings timingsOf(ServerRequest req) {
-        return req.context().get(Timings.class).orElseGet(Timings::new);
+    /** Runs the rest of an authorized request (routing and its handler) with the timings the filter began. */
+    void proceed(Timings timings, Runnable rest) {
+        AUTHORIZED.set(timings);
+        try {
+            rest.run();
+        } finally {
+            AUTHORIZED.remove();
+        }
+    }
+
+    /** The request's timings: begun by the authorization filter when the listener has one, else now. */
+    private static Timings currentTimings() {
+        Timings timings = AUTHORIZED.get();
+        return timings != null ? timings : new Timings();
     }
 
     /**

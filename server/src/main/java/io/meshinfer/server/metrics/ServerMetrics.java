@@ -26,6 +26,9 @@ public final class ServerMetrics implements BatchListener {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Map<String, RouteSeries> routes = new ConcurrentHashMap<>();
     private final Map<String, BatchSeries> batches = new ConcurrentHashMap<>();
+    private final Map<AuthzSource, Counter> authzDecisions = new ConcurrentHashMap<>();
+    // Made on first use, so that a plain-HTTP server shows no authorization series.
+    private volatile Histogram authzSeconds;
     // TEI's method label: whether the request carried one input or several.
     private final Counter singleRequests = requestCount("single");
     private final Counter batchRequests = requestCount("batch");
@@ -44,6 +47,9 @@ public final class ServerMetrics implements BatchListener {
 
     /** A route's series; TEI also counts per operation ({@code te_embed_count}, {@code te_predict_success}, ...). */
     private record RouteSeries(Counter received, Counter succeeded, Map<Integer, Counter> byStatus) {
+    }
+
+    private record AuthzSource(String source, boolean allowed) {
     }
 
     private record BatchSeries(Histogram inputs, Histogram paddedTokens, Histogram seconds, Counter batches) {
@@ -130,10 +136,16 @@ public final class ServerMetrics implements BatchListener {
      * @param source the caller's service name, or {@code "unknown"} without a proven identity
      */
     public void authz(String source, boolean allowed, long nanos) {
-        registry.increment("meshinfer_authz_decisions_total", "Per-request intention decisions by source service",
-                           Map.of("source", source, "decision", allowed ? "allow" : "deny"), 1);
-        registry.observe("meshinfer_authz_duration", "Per-request authorization time in seconds", Map.of(), SECONDS,
-                         seconds(nanos));
+        authzDecisions.computeIfAbsent(new AuthzSource(source, allowed), key -> registry.counter(
+                "meshinfer_authz_decisions_total", "Per-request intention decisions by source service",
+                Map.of("source", source, "decision", allowed ? "allow" : "deny"))).add(1);
+        Histogram histogram = authzSeconds;
+        if (histogram == null) {
+            histogram = registry.histogram("meshinfer_authz_duration", "Per-request authorization time in seconds",
+                                           Map.of(), SECONDS);
+            authzSeconds = histogram;
+        }
+        histogram.record(seconds(nanos));
     }
 
     /** Records a caller refused in the TLS handshake: {@code untrusted} identity or {@code denied} by intentions. */
