@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
@@ -33,11 +32,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import io.meshinfer.connect.Decision;
 import io.meshinfer.connect.embedded.EmbeddedCa;
 import io.meshinfer.connect.embedded.StateDirectory;
-import io.meshinfer.connect.tls.ConnectTls;
-import io.meshinfer.connect.tls.IdentityState;
 import io.meshinfer.connect.tls.LeafCert;
 import io.meshinfer.server.MeshinferServer;
 
@@ -72,11 +68,7 @@ public class HandshakeBench {
         state = Files.createTempDirectory("meshinfer-handshake-bench");
         server = InProcess.mtlsServer("--state-dir", state.toString());
         EmbeddedCa ca = StateDirectory.open(state).ca();
-        IdentityState web = new IdentityState();
-        web.roots(ca.roots());
-        web.leaf(ca.issue("web", List.of(), List.of()));
-        caller = ConnectTls.create(web, id -> Decision.deny("dial only"), false)
-                .clientContext(id -> id.service().equals("inference"));
+        caller = InProcess.caller(ca, "web");
         bare = bareServer(ca);
         System.out.println("crypto provider: " + java.security.Security.getProviders()[0].getName());
     }
@@ -107,13 +99,7 @@ public class HandshakeBench {
     }
 
     private int call(int port, boolean forget) throws IOException {
-        try (SSLSocket socket = (SSLSocket) caller.getSocketFactory().createSocket("localhost", port)) {
-            socket.setTcpNoDelay(true);
-            SSLParameters parameters = socket.getSSLParameters();
-            parameters.setProtocols(new String[] {"TLSv1.3"});
-            // One key share, as a meshinfer peer sends it; the JDK would otherwise compute an X25519 share too.
-            parameters.setNamedGroups(new String[] {"secp256r1"});
-            socket.setSSLParameters(parameters);
+        try (SSLSocket socket = InProcess.dial(caller, port)) {
             socket.startHandshake();
             OutputStream out = socket.getOutputStream();
             out.write(HEALTH);

@@ -1,12 +1,20 @@
 package io.meshinfer.bench;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 import ai.onnxruntime.OrtException;
 
+import io.meshinfer.connect.Decision;
+import io.meshinfer.connect.embedded.EmbeddedCa;
+import io.meshinfer.connect.tls.ConnectTls;
+import io.meshinfer.connect.tls.IdentityState;
 import io.meshinfer.models.Model;
 import io.meshinfer.models.runtime.InputBuffers;
 import io.meshinfer.server.MeshinferServer;
@@ -39,6 +47,27 @@ final class InProcess {
         List<String> args = new ArrayList<>(List.of("--port", "0", "--admin-port", "0", "--log-level", "warning"));
         args.addAll(List.of(flags));
         return MeshinferServer.start(ConfigLoader.load(args, Map.of()));
+    }
+
+    /** The TLS context of a caller named {@code service}, with a leaf from {@code ca}, that dials {@code inference}. */
+    static SSLContext caller(EmbeddedCa ca, String service) {
+        IdentityState identity = new IdentityState();
+        identity.roots(ca.roots());
+        identity.leaf(ca.issue(service, List.of(), List.of()));
+        return ConnectTls.create(identity, id -> Decision.deny("dial only"), false)
+                .clientContext(id -> id.service().equals("inference"));
+    }
+
+    /** A TCP connection to {@code port} on loopback, set up for TLS as a meshinfer peer does; not yet handshaken. */
+    static SSLSocket dial(SSLContext caller, int port) throws IOException {
+        SSLSocket socket = (SSLSocket) caller.getSocketFactory().createSocket("localhost", port);
+        socket.setTcpNoDelay(true);
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setProtocols(new String[] {"TLSv1.3"});
+        // One key share, as a meshinfer peer sends it; the JDK would otherwise compute an X25519 share too.
+        parameters.setNamedGroups(new String[] {"secp256r1"});
+        socket.setSSLParameters(parameters);
+        return socket;
     }
 
     /** Tokenizes {@code text} and runs the graph on it, without batching or HTTP. */

@@ -19,8 +19,13 @@ final class RawHttpClient implements AutoCloseable {
     private final byte[] buffer = new byte[1 << 16];
 
     RawHttpClient(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(new Socket("127.0.0.1", port));
         socket.setTcpNoDelay(true);
+    }
+
+    /** A client on a connection already open (a TLS one, say). */
+    RawHttpClient(Socket socket) throws IOException {
+        this.socket = socket;
         out = socket.getOutputStream();
         in = socket.getInputStream();
     }
