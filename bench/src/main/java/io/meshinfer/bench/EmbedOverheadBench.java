@@ -33,6 +33,7 @@ import io.meshinfer.server.MeshinferServer;
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC"})
 public class EmbedOverheadBench {
     static final String SENTENCE = "What is Deep Learning?";
+    static final byte[] REQUEST = RawHttpClient.post("/embed", "{\"inputs\": \"" + SENTENCE + "\"}");
 
     private MeshinferServer server;
     private RawHttpClient client;
@@ -43,7 +44,7 @@ public class EmbedOverheadBench {
     public void start() throws IOException {
         server = InProcess.server();
         client = new RawHttpClient(server.port());
-        request = RawHttpClient.post("/embed", "{\"inputs\": \"" + SENTENCE + "\"}");
+        request = REQUEST;
         direct = new InProcess(server.models().defaultModel());
     }
 

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import ai.onnxruntime.OrtException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -103,8 +104,7 @@ public final class LoadHarness {
              HelidonFloor helidonServer = HelidonFloor.start();
              RawHttpClient helidon = new RawHttpClient(helidonServer.port())) {
             InProcess direct = new InProcess(server.models().defaultModel());
-            String sentence = EmbedOverheadBench.SENTENCE;
-            byte[] request = RawHttpClient.post("/embed", "{\"inputs\": \"" + sentence + "\"}");
+            byte[] request = EmbedOverheadBench.REQUEST;
             byte[] decode = RawHttpClient.post("/decode", "{\"ids\": [101, 7592, 102]}");
             long[] local = new long[samples];
             long[] http = new long[samples];
@@ -113,32 +113,22 @@ public final class LoadHarness {
             long[] bareAfterRun = new long[samples];
             long[] helidonAfterRun = new long[samples];
             for (int i = -samples / 2; i < samples; i++) {
-                long t0 = System.nanoTime();
-                direct.run(sentence);
-                long t1 = System.nanoTime();
-                expect200(client.exchange(request));
-                long t2 = System.nanoTime();
-                direct.run(sentence);
-                long t3 = System.nanoTime();
-                expect200(client.exchange(decode));
-                long t4 = System.nanoTime();
-                expect200(client.exchange(decode));
-                long t5 = System.nanoTime();
-                direct.run(sentence);
-                long t6 = System.nanoTime();
-                expect200(bare.exchange(request));
-                long t7 = System.nanoTime();
-                direct.run(sentence);
-                long t8 = System.nanoTime();
-                expect200(helidon.exchange(request));
-                long t9 = System.nanoTime();
+                long localNanos = timedRun(direct);
+                long httpNanos = timedExchange(client, request);
+                direct.run(EmbedOverheadBench.SENTENCE);
+                long decodeAfterRunNanos = timedExchange(client, decode);
+                long decodeNanos = timedExchange(client, decode);
+                direct.run(EmbedOverheadBench.SENTENCE);
+                long bareNanos = timedExchange(bare, request);
+                direct.run(EmbedOverheadBench.SENTENCE);
+                long helidonNanos = timedExchange(helidon, request);
                 if (i >= 0) {
-                    local[i] = t1 - t0;
-                    http[i] = t2 - t1;
-                    floorAfterRun[i] = t4 - t3;
-                    floor[i] = t5 - t4;
-                    bareAfterRun[i] = t7 - t6;
-                    helidonAfterRun[i] = t9 - t8;
+                    local[i] = localNanos;
+                    http[i] = httpNanos;
+                    floorAfterRun[i] = decodeAfterRunNanos;
+                    floor[i] = decodeNanos;
+                    bareAfterRun[i] = bareNanos;
+                    helidonAfterRun[i] = helidonNanos;
                 }
             }
             double p50Local = InProcess.p50Micros(local);
@@ -177,19 +167,14 @@ public final class LoadHarness {
              RawHttpClient client = new RawHttpClient(InProcess.dial(
                      InProcess.caller(StateDirectory.open(state).ca(), "web"), server.port()))) {
             InProcess direct = new InProcess(server.models().defaultModel());
-            String sentence = EmbedOverheadBench.SENTENCE;
-            byte[] request = RawHttpClient.post("/embed", "{\"inputs\": \"" + sentence + "\"}");
             long[] local = new long[samples];
             long[] https = new long[samples];
             for (int i = -samples / 2; i < samples; i++) {
-                long t0 = System.nanoTime();
-                direct.run(sentence);
-                long t1 = System.nanoTime();
-                expect200(client.exchange(request));
-                long t2 = System.nanoTime();
+                long localNanos = timedRun(direct);
+                long httpsNanos = timedExchange(client, EmbedOverheadBench.REQUEST);
                 if (i >= 0) {
-                    local[i] = t1 - t0;
-                    https[i] = t2 - t1;
+                    local[i] = localNanos;
+                    https[i] = httpsNanos;
                 }
             }
             double p50Local = InProcess.p50Micros(local);
@@ -200,10 +185,22 @@ public final class LoadHarness {
         }
     }
 
-    private static void expect200(int status) {
+    /** Nanoseconds of one in-process tokenize + run of the bench sentence. */
+    private static long timedRun(InProcess direct) throws OrtException {
+        long start = System.nanoTime();
+        direct.run(EmbedOverheadBench.SENTENCE);
+        return System.nanoTime() - start;
+    }
+
+    /** Nanoseconds of one exchange, which must be answered with 200. */
+    private static long timedExchange(RawHttpClient client, byte[] request) throws IOException {
+        long start = System.nanoTime();
+        int status = client.exchange(request);
+        long nanos = System.nanoTime() - start;
         if (status != 200) {
             throw new IllegalStateException("the server answered " + status);
         }
+        return nanos;
     }
 
     static void batching(int seconds, int clients) throws Exception {
