@@ -84,7 +84,8 @@ public final class Inference {
 
     /**
      * Tokenizes text pairs ({@code firsts[i]}, {@code seconds[i]}) for cross-encoders and pair classifiers; a null
-     * {@code seconds[i]} makes that input a single text. The model's batcher is told they are coming, as by {@link #tokenize}.
+     * {@code seconds[i]} makes that input a single text. The model's batcher is told they are coming, as by
+     * {@link #tokenize}.
      *
      * @throws ApiException as {@link #tokenize}
      */
