@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -12,6 +13,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -118,6 +120,33 @@ class ReadAheadInputTest {
             return;
         }
         throw new AssertionError("no timeout");
+    }
+
+    @Test
+    void aSmallReadTakesWhatHasArrivedAndTheNextReadsAreServedFromItWithoutTheConnection() throws Exception {
+        AtomicInteger upstreamReads = new AtomicInteger();
+        input = new ReadAheadInput(new FilterInputStream(accepted.getInputStream()) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                upstreamReads.incrementAndGet();
+                return super.read(b, off, len);
+            }
+        });
+        send("HEAD!and the record's body");
+        Thread.sleep(100);
+        assertEquals("HEAD!", read(5));
+        assertEquals(1, upstreamReads.get());
+        assertEquals("and the record's body".length(), input.available());
+        assertEquals("and the record's body", read("and the record's body".length()));
+        assertEquals(1, upstreamReads.get());
+        // What was kept comes before whatever a watch reads next.
+        send(" first");
+        Thread.sleep(100);
+        assertEquals(" fir", read(4));
+        input.watch();
+        send(", then more");
+        Thread.sleep(100);
+        assertEquals("st, then more", read("st, then more".length()));
     }
 
     private void send(String text) throws IOException {
