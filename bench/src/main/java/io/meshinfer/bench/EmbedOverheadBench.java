@@ -37,14 +37,12 @@ public class EmbedOverheadBench {
 
     private MeshinferServer server;
     private RawHttpClient client;
-    private byte[] request;
     private InProcess direct;
 
     @Setup(Level.Trial)
     public void start() throws IOException {
         server = InProcess.server();
         client = new RawHttpClient(server.port());
-        request = REQUEST;
         direct = new InProcess(server.models().defaultModel());
     }
 
@@ -61,7 +59,7 @@ public class EmbedOverheadBench {
 
     @Benchmark
     public int overHttp() throws IOException {
-        int status = client.exchange(request);
+        int status = client.exchange(REQUEST);
         if (status != 200) {
             throw new IllegalStateException("status " + status);
         }

@@ -108,8 +108,8 @@ public final class LoadHarness {
             byte[] decode = RawHttpClient.post("/decode", "{\"ids\": [101, 7592, 102]}");
             long[] local = new long[samples];
             long[] http = new long[samples];
-            long[] floor = new long[samples];
-            long[] floorAfterRun = new long[samples];
+            long[] decodeAfterRequest = new long[samples];
+            long[] decodeAfterRun = new long[samples];
             long[] bareAfterRun = new long[samples];
             long[] helidonAfterRun = new long[samples];
             // The JIT compiles a path fully only after thousands of calls, and a running server is past that: warm
@@ -135,8 +135,8 @@ public final class LoadHarness {
                 if (i >= 0) {
                     local[i] = localNanos;
                     http[i] = httpNanos;
-                    floorAfterRun[i] = decodeAfterRunNanos;
-                    floor[i] = decodeNanos;
+                    decodeAfterRun[i] = decodeAfterRunNanos;
+                    decodeAfterRequest[i] = decodeNanos;
                     bareAfterRun[i] = bareNanos;
                     helidonAfterRun[i] = helidonNanos;
                 }
@@ -147,8 +147,8 @@ public final class LoadHarness {
             System.out.printf(Locale.ROOT, "overhead, interleaved (%d pairs): p50 over HTTP %.1f us / p50 in-process "
                     + "%.1f us = %.3f (target <= 1.10)%n", samples, p50Http, p50Local, p50Http / p50Local);
             System.out.printf(Locale.ROOT, "meshinfer's HTTP path without inference (POST /decode): p50 %.1f us right "
-                    + "after another request, %.1f us right after a graph run%n", InProcess.p50Micros(floor),
-                              InProcess.p50Micros(floorAfterRun));
+                    + "after another request, %.1f us right after a graph run%n", InProcess.p50Micros(decodeAfterRequest),
+                              InProcess.p50Micros(decodeAfterRun));
             System.out.printf(Locale.ROOT, "bare JDK exchange (virtual thread per connection, hand-off to a platform "
                     + "thread, fixed answer) right after a graph run: p50 %.1f us%n", p50Bare);
             double bound = (p50Local + p50Bare) / p50Local;

@@ -194,12 +194,13 @@ public final class Batcher implements AutoCloseable {
             if (job != null) {
                 return job;
             }
-            if (System.nanoTime() - expectedAtNanos < EXPECT_SPIN_NANOS) {
+            if (expecting()) {
                 Thread.onSpinWait();
             } else {
-                // Set before the queue is checked again, so that a submit that finds it unset has been seen.
+                // Set before the queue is checked again, so that a submit or an announcement that finds it unset has
+                // been seen.
                 sleeping = true;
-                if (queue.isEmpty() && System.nanoTime() - expectedAtNanos >= EXPECT_SPIN_NANOS) {
+                if (queue.isEmpty() && !expecting()) {
                     LockSupport.park(this);
                 }
                 sleeping = false;
@@ -208,6 +209,10 @@ public final class Batcher implements AutoCloseable {
                 throw new InterruptedException();
             }
         }
+    }
+
+    private boolean expecting() {
+        return System.nanoTime() - expectedAtNanos < EXPECT_SPIN_NANOS;
     }
 
     /** Adds queued inputs while they fit; returns the first one that did not fit, to start the next batch. */

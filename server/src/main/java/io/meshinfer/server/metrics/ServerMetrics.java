@@ -26,6 +26,7 @@ public final class ServerMetrics implements BatchListener {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Map<String, RouteSeries> routes = new ConcurrentHashMap<>();
     private final Map<String, BatchSeries> batches = new ConcurrentHashMap<>();
+    private final Map<String, Counter> failuresByType = new ConcurrentHashMap<>();
     private final Map<AuthzSource, Counter> authzDecisions = new ConcurrentHashMap<>();
     // Made on first use, so that a plain-HTTP server shows no authorization series.
     private volatile Histogram authzSeconds;
@@ -46,7 +47,8 @@ public final class ServerMetrics implements BatchListener {
                                                              TOKENS);
 
     /** A route's series; TEI also counts per operation ({@code te_embed_count}, {@code te_predict_success}, ...). */
-    private record RouteSeries(Counter received, Counter succeeded, Map<Integer, Counter> byStatus) {
+    private record RouteSeries(Counter received, Counter succeeded, Map<Integer, Counter> byStatus,
+                               Map<String, Counter> failedBy) {
     }
 
     private record AuthzSource(String source, boolean allowed) {
@@ -82,10 +84,12 @@ public final class ServerMetrics implements BatchListener {
             (batch ? batchSuccesses : singleSuccesses).add(1);
             series.succeeded.add(1);
         } else {
-            registry.increment("te_request_failure", "Inference requests that failed, by error type",
-                               Map.of("err", errorType), 1);
-            registry.increment("te_" + route + "_failure", route + " requests that failed, by error type",
-                               Map.of("err", errorType), 1);
+            // Under overload every request is a fast 429: failures take the same path as successes.
+            failuresByType.computeIfAbsent(errorType, err -> registry.counter(
+                    "te_request_failure", "Inference requests that failed, by error type", Map.of("err", err))).add(1);
+            series.failedBy.computeIfAbsent(errorType, err -> registry.counter(
+                    "te_" + route + "_failure", route + " requests that failed, by error type", Map.of("err", err)))
+                    .add(1);
         }
         requestSeconds.record(seconds(totalNanos));
         if (timings != null && status < 400) {
@@ -109,7 +113,7 @@ public final class ServerMetrics implements BatchListener {
         return new RouteSeries(registry.counter("te_" + route + "_count", route + " requests received", Map.of()),
                                registry.counter("te_" + route + "_success", route + " requests answered successfully",
                                                 Map.of()),
-                               new ConcurrentHashMap<>());
+                               new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
     }
 
     /**

@@ -29,7 +29,6 @@ final class ReadAheadInput extends InputStream {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private byte[] buffer = new byte[0];
-    private byte[] ownerChunk;
     private int start;
     private int end;
     private boolean readingAhead;
@@ -110,25 +109,24 @@ final class ReadAheadInput extends InputStream {
                 peerGone = n < 0;
                 return n;
             }
-            if (ownerChunk == null) {
-                ownerChunk = new byte[CHUNK];
-            }
-            int n = upstream.read(ownerChunk, 0, CHUNK);
+            // The buffer is empty and nobody else touches it while this owner reads: the read-ahead does not start
+            // and other owners wait. So the connection is read straight into it, and the read is served from it.
+            byte[] into = buffer.length >= CHUNK ? buffer : new byte[CHUNK];
+            int n = upstream.read(into, 0, CHUNK);
             peerGone = n < 0;
             if (n <= 0) {
                 return n;
             }
-            int taken = Math.min(n, len);
-            System.arraycopy(ownerChunk, 0, b, off, taken);
-            if (n > taken) {
-                lock.lock();
-                try {
-                    append(ownerChunk, taken, n - taken);
-                } finally {
-                    lock.unlock();
-                }
+            lock.lock();
+            try {
+                buffer = into;
+                start = Math.min(n, len);
+                end = n;
+                System.arraycopy(buffer, 0, b, off, start);
+                return start;
+            } finally {
+                lock.unlock();
             }
-            return taken;
         } catch (SocketTimeoutException e) {
             peerGone = false;
             throw e;
@@ -184,7 +182,7 @@ final class ReadAheadInput extends InputStream {
             lock.lock();
             try {
                 if (n > 0) {
-                    append(chunk, 0, n);
+                    append(chunk, n);
                 } else if (n < 0) {
                     ended = true;
                     failure = error;
@@ -201,7 +199,7 @@ final class ReadAheadInput extends InputStream {
         }
     }
 
-    private void append(byte[] chunk, int from, int n) {
+    private void append(byte[] chunk, int n) {
         if (start == end) {
             start = 0;
             end = 0;
@@ -214,7 +212,7 @@ final class ReadAheadInput extends InputStream {
             start = 0;
             end = live;
         }
-        System.arraycopy(chunk, from, buffer, end, n);
+        System.arraycopy(chunk, 0, buffer, end, n);
         end += n;
     }
 }
