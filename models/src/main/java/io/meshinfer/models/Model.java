@@ -16,6 +16,7 @@ import io.meshinfer.models.runtime.ModelSession;
 import io.meshinfer.models.runtime.OrtRuntime;
 import io.meshinfer.tokenizers.Encoding;
 import io.meshinfer.tokenizers.TextTokenizer;
+import io.meshinfer.tokenizers.TokenizerException;
 
 /**
  * One served model: its description, tokenizer, ONNX session and batcher.
@@ -54,7 +55,12 @@ public final class Model implements AutoCloseable {
         try {
             ModelDescription description = Discovery.describe(source.name(), dir, onnx, config, session.signature(),
                                                               source.pooling());
-            TextTokenizer tokenizer = TextTokenizer.load(description.tokenizerFile(), description.maxLength());
+            TextTokenizer tokenizer;
+            try {
+                tokenizer = TextTokenizer.load(description.tokenizerFile(), description.maxLength());
+            } catch (TokenizerException e) {
+                throw new ModelException("model " + source.name() + ": " + e.getMessage(), e);
+            }
             Batcher batcher = new Batcher(description, session, policy, listener);
             return new Model(description, tokenizer, session, batcher);
         } catch (RuntimeException e) {

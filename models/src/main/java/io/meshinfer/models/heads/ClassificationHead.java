@@ -8,7 +8,8 @@ import io.meshinfer.models.ModelOutput;
 
 /**
  * Turns sequence-classification logits into label scores: softmax for single-label models, a sigmoid per label
- * for multi-label ones, or the raw logits. Stateless and thread-safe.
+ * for multi-label ones and for a single logit (a softmax over one value is always 1; the transformers pipeline and
+ * TEI use a sigmoid there), or the raw logits. Stateless and thread-safe.
  */
 public final class ClassificationHead {
     private ClassificationHead() {
@@ -27,7 +28,7 @@ public final class ClassificationHead {
         float[] scores;
         if (raw) {
             scores = logits.values().clone();
-        } else if (multiLabel) {
+        } else if (multiLabel || width == 1) {
             scores = new float[width];
             for (int i = 0; i < width; i++) {
                 scores[i] = Activations.sigmoid(logits.values()[i]);

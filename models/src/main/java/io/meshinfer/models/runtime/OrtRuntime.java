@@ -82,32 +82,47 @@ public final class OrtRuntime {
      */
     public ModelSession open(Path onnxFile) {
         try {
-            OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            if (globalThreads) {
-                options.disablePerSessionThreads();
-            } else {
-                options.setIntraOpNumThreads(settings.intraOpThreads());
-                options.setInterOpNumThreads(1);
-                String spin = settings.allowSpinning() ? "1" : "0";
-                options.addConfigEntry("session.intra_op.allow_spinning", spin);
-                options.addConfigEntry("session.inter_op.allow_spinning", spin);
-            }
             Set<String> providers = OrtEnvironment.getAvailableProviders().stream()
                     .map(OrtProvider::name)
                     .collect(Collectors.toSet());
-            ProviderSelection.Choice choice = ProviderSelection.select(settings.device(), providers,
-                                                                       options::addCUDA,
-                                                                       settings.allowCpuFallback());
+            ProviderSelection.Choice<OrtSession> choice = ProviderSelection.open(
+                    settings.device(), providers, device -> createSession(onnxFile, device),
+                    settings.allowCpuFallback());
             if (!choice.fallback().isEmpty()) {
                 LOG.warning(choice.fallback() + "; running on the CPU because CPU fallback is allowed");
             }
-            OrtSession session = environment.createSession(onnxFile.toString(), options);
-            return new ModelSession(environment, session, signature(session), choice.device());
-        } catch (OrtException e) {
+            return new ModelSession(environment, choice.session(), signature(choice.session()), choice.device());
+        } catch (ModelException e) {
+            throw e;
+        } catch (Exception e) {
             throw new ModelException("cannot load " + onnxFile + ": " + e.getMessage(), e);
         }
+    }
+
+    private OrtSession createSession(Path onnxFile, Device device) throws OrtException {
+        try (OrtSession.SessionOptions options = options(device)) {
+            return environment.createSession(onnxFile.toString(), options);
+        }
+    }
+
+    /** Session options: graph optimisation on, the configured threads, and the device's execution provider. */
+    private OrtSession.SessionOptions options(Device device) throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+        if (globalThreads) {
+            options.disablePerSessionThreads();
+        } else {
+            options.setIntraOpNumThreads(settings.intraOpThreads());
+            options.setInterOpNumThreads(1);
+            String spin = settings.allowSpinning() ? "1" : "0";
+            options.addConfigEntry("session.intra_op.allow_spinning", spin);
+            options.addConfigEntry("session.inter_op.allow_spinning", spin);
+        }
+        if (device.kind() == Device.Kind.CUDA) {
+            options.addCUDA(device.index());
+        }
+        return options;
     }
 
     private static GraphSignature signature(OrtSession session) throws OrtException {

@@ -11,34 +11,41 @@ import io.meshinfer.models.ModelException;
  * was asked for explicitly.
  */
 final class ProviderSelection {
-    /** Adds a CUDA execution provider to a session's options; fails when CUDA cannot be initialised. */
-    interface CudaAttach {
-        void attach(int deviceIndex) throws Exception;
+    /**
+     * Opens a session for a device: on a GPU, attaching its execution provider and creating the session (either can
+     * fail when CUDA is not usable).
+     */
+    interface Opener<S> {
+        S open(Device device) throws Exception;
     }
 
     /**
      * The outcome of a selection.
      *
+     * @param session  the opened session
      * @param device   where the model will run
      * @param fallback why the CPU was used instead of the wanted GPU; empty when there was no fallback
      */
-    record Choice(Device device, String fallback) {
+    record Choice<S>(S session, Device device, String fallback) {
     }
 
     private ProviderSelection() {
     }
 
     /**
-     * Selects and attaches the provider.
+     * Opens the session on the wanted device, or on the CPU when the GPU cannot be used and fallback is allowed.
      *
      * @param wanted    the device asked for
      * @param available the names of the providers this build has ({@code CUDA}, {@code CPU}, ...)
-     * @param cuda      attaches CUDA to the session options
+     * @param opener    opens a session on a device
      * @param fallback  whether the CPU may be used when CUDA cannot
+     * @throws ModelException when the GPU cannot be used and fallback is not allowed
+     * @throws Exception      what the opener throws on the CPU
      */
-    static Choice select(Device wanted, Set<String> available, CudaAttach cuda, boolean fallback) {
+    static <S> Choice<S> open(Device wanted, Set<String> available, Opener<S> opener, boolean fallback)
+            throws Exception {
         if (wanted.kind() == Device.Kind.CPU) {
-            return new Choice(Device.CPU, "");
+            return new Choice<>(opener.open(Device.CPU), Device.CPU, "");
         }
         String problem;
         if (!available.contains("CUDA")) {
@@ -46,8 +53,7 @@ final class ProviderSelection {
                     + "); build with the 'gpu' Maven profile (./meshinfer build --gpu) to use onnxruntime_gpu";
         } else {
             try {
-                cuda.attach(wanted.index());
-                return new Choice(wanted, "");
+                return new Choice<>(opener.open(wanted), wanted, "");
             } catch (Exception e) {
                 problem = "CUDA execution provider could not be initialised on " + wanted + ": " + e.getMessage()
                         + " (it needs the CUDA 12 runtime and cuDNN 9 libraries on the library path and a "
@@ -57,6 +63,6 @@ final class ProviderSelection {
         if (!fallback) {
             throw new ModelException(problem + "; pass --allow-cpu-fallback to run on the CPU instead");
         }
-        return new Choice(Device.CPU, problem);
+        return new Choice<>(opener.open(Device.CPU), Device.CPU, problem);
     }
 }

@@ -33,6 +33,13 @@ class ClassificationHeadTest {
     }
 
     @Test
+    void aSingleLogitScoresThroughASigmoidNotASoftmaxThatIsAlwaysOne() {
+        ModelOutput one = new ModelOutput(new float[] {0.5f}, 1, 1, 0, 0, 1);
+        assertEquals(0.62245935, ClassificationHead.scores(one, List.of("relevant"), false, false).getFirst().score(),
+                     1e-6);
+    }
+
+    @Test
     void relevanceIsTheSigmoidOfTheSingleLogit() {
         ModelOutput one = new ModelOutput(new float[] {0.5f}, 1, 1, 0, 0, 1);
         assertEquals(0.62245935, ClassificationHead.relevance(one, false), 1e-6);

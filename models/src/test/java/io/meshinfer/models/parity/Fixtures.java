@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meshinfer.models.TestModels;
 
 /** Reads the Hugging Face reference outputs in {@code testdata/parity/} (made by {@code scripts/fixtures/}). */
-final class Fixtures {
+public final class Fixtures {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Fixtures() {
@@ -47,7 +47,7 @@ final class Fixtures {
         return out;
     }
 
-    static double cosine(float[] a, float[] b) {
+    public static double cosine(float[] a, float[] b) {
         double dot = 0;
         double na = 0;
         double nb = 0;

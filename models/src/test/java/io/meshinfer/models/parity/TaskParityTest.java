@@ -69,6 +69,11 @@ class TaskParityTest {
                 ModelOutput out = run(model, e);
                 assertEquals(c.get("logit").asDouble(), ClassificationHead.relevance(out, true), TOLERANCE);
                 assertEquals(c.get("score").asDouble(), ClassificationHead.relevance(out, false), TOLERANCE);
+                // As a classifier (/predict), the one label scores as the transformers pipeline scores it.
+                LabelScore only = ClassificationHead.scores(out, model.description().labels(), false, false).getFirst();
+                JsonNode pipeline = c.get("pipeline").get(0);
+                assertEquals(pipeline.get("label").asText(), only.label());
+                assertEquals(pipeline.get("score").asDouble(), only.score(), TOLERANCE);
             }
         }
     }

@@ -31,6 +31,11 @@ public final class TextEndpoints {
      * answer with entities.
      */
     public Object predict(Call call) {
+        ModelDescription model = call.model().description();
+        if (model.task() == ModelTask.EMBEDDING) {
+            throw ApiException.validation("model " + model.name() + " is an embedding model; /predict needs a "
+                                                  + "classifier");
+        }
         JsonBody body = call.body();
         JsonNode inputs = body.required("inputs");
         boolean batch = inputs.isArray() && !inputs.isEmpty() && inputs.get(0).isArray();
@@ -59,7 +64,6 @@ public final class TextEndpoints {
                 throw shape();
             }
         }
-        ModelDescription model = call.model().description();
         boolean raw = body.bool("raw_scores").orElse(false);
         List<Encoding> encodings = call.inference().tokenizePairs(call.model(), firsts, seconds,
                                                                   call.inference().truncate(body.bool("truncate")),
@@ -67,13 +71,9 @@ public final class TextEndpoints {
         List<ModelOutput> outputs = call.inference().run(call.model(), encodings, call.callerWait(), call.timings());
         List<Object> answers = new ArrayList<>(outputs.size());
         for (int i = 0; i < outputs.size(); i++) {
-            answers.add(switch (model.task()) {
-                case CLASSIFIER, RERANKER -> ClassificationHead.scores(outputs.get(i), model.labels(),
-                                                                       model.multiLabel(), raw);
-                case TOKEN_CLASSIFIER -> entities(call, outputs.get(i), encodings.get(i));
-                case EMBEDDING -> throw ApiException.validation("model " + model.name() + " is an embedding model; "
-                                                                        + "/predict needs a classifier");
-            });
+            answers.add(model.task() == ModelTask.TOKEN_CLASSIFIER
+                                ? entities(call, outputs.get(i), encodings.get(i))
+                                : ClassificationHead.scores(outputs.get(i), model.labels(), model.multiLabel(), raw));
         }
         return batch ? answers : answers.getFirst();
     }

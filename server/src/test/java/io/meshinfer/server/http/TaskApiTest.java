@@ -68,6 +68,15 @@ class TaskApiTest {
     }
 
     @Test
+    void predictOnARerankerScoresItsOneLabelAsThePipelineDoes() throws Exception {
+        JsonNode c = parity("tiny-reranker").get("cases").get(0);
+        Reply reply = server.post("/models/rr/predict", "{\"inputs\": [" + quote(c.get("query").asText()) + ", "
+                + quote(c.get("text").asText()) + "]}");
+        assertEquals(200, reply.status(), reply.body());
+        assertEquals(c.at("/pipeline/0/score").asDouble(), reply.json().get(0).get("score").asDouble(), 1e-4);
+    }
+
+    @Test
     void rerankSortsByScoreAndCanReturnText() throws Exception {
         JsonNode fixture = parity("tiny-reranker");
         StringBuilder texts = new StringBuilder();
