@@ -26,9 +26,10 @@ ENV OPT_OUT_TRACKING=true \
     XDG_STATE_HOME=/var/lib \
     MESHINFER_HOST=0.0.0.0 \
     MESHINFER_ADMIN_HOST=0.0.0.0 \
-    MESHINFER_ALLOW_PLAINTEXT_PUBLIC=true
+    MESHINFER_ALLOW_PUBLIC_ADMIN=true
 # The service listener is mTLS. The admin listener (/health, /ready, /metrics) is plain HTTP: the image opts in to
-# binding it on all interfaces so that probes and scrapers reach it; publish 9090 only on trusted networks.
+# binding it alone on all interfaces so that probes and scrapers reach it; publish 9090 only on trusted networks.
+# `serve --plaintext` in the image still needs --allow-plaintext-public to bind the service listener publicly.
 # Embedded mode keeps its CA in /var/lib/meshinfer: mount a volume there to keep the identity across restarts.
 RUN useradd --system --uid 10001 --home-dir /opt/meshinfer meshinfer \
     && mkdir -p /var/cache/meshinfer /var/lib/meshinfer && chown meshinfer /var/cache/meshinfer /var/lib/meshinfer \

@@ -16,6 +16,7 @@ import io.meshinfer.server.http.AdminRouting;
 import io.meshinfer.server.http.CallerAuthorization;
 import io.meshinfer.server.http.Exchange;
 import io.meshinfer.server.http.ServiceRouting;
+import io.meshinfer.server.http.TransportErrors;
 import io.meshinfer.server.inference.Inference;
 import io.meshinfer.server.mesh.Mesh;
 import io.meshinfer.server.socket.CallerConnections;
@@ -91,8 +92,10 @@ public final class MeshinferServer implements AutoCloseable {
                     .shutdownGracePeriod(Duration.ofSeconds(10))
                     .shutdownHook(false)
                     .routing(service)
+                    .directHandlers(TransportErrors.handlers(metrics))
                     .putSocket(ADMIN, socket -> socket.host(config.adminHost())
                             .port(config.adminPort())
+                            .directHandlers(TransportErrors.handlers(metrics))
                             .routing(admin))
                     .build()
                     .start();

@@ -20,21 +20,22 @@ public final class Help {
                   meshinfer build [--gpu]   build without running (--gpu: the CUDA variant)
                   meshinfer bench           run the benchmarks and print the numbers (launcher only)
                   meshinfer version         print the version
-                  meshinfer --help          this text; 'meshinfer serve --help' lists every flag
+                  meshinfer --help          this text
 
-                """;
+                """ + flags("serve flags");
     }
 
     public static String serve() {
-        StringBuilder out = new StringBuilder("""
-                Usage: meshinfer serve [flags]
+        return "Usage: meshinfer serve [flags]\n\n" + flags("Flags");
+    }
 
+    private static String flags(String heading) {
+        StringBuilder out = new StringBuilder("""
                 Every flag can also be set as an environment variable (MESHINFER_<NAME>, dashes as underscores;
                 the --consul-* flags use Consul's own CONSUL_<NAME> variables) or as a key of the YAML file given
                 with --config. Precedence: flag, then environment, then the file, then the default.
 
-                Flags:
-                """);
+                """).append(heading).append(":\n");
         for (Setting s : Settings.ALL) {
             String left = "  " + s.flag() + (s.isSwitch() ? "" : " " + s.valueHint());
             out.append(String.format("%-36s %s", left, s.description()));

@@ -63,9 +63,10 @@ public record ServerConfig(String host,
         String host = one(values, Settings.HOST);
         String adminHost = one(values, Settings.ADMIN_HOST);
         if (plaintext) {
-            requireLoopback(Settings.HOST, host, allowPublic);
+            requireLoopback(Settings.HOST, host, allowPublic, Settings.ALLOW_PLAINTEXT_PUBLIC);
         }
-        requireLoopback(Settings.ADMIN_HOST, adminHost, allowPublic);
+        requireLoopback(Settings.ADMIN_HOST, adminHost, allowPublic || bool(values, Settings.ALLOW_PUBLIC_ADMIN),
+                        Settings.ALLOW_PUBLIC_ADMIN);
 
         Optional<String> variant = optional(values, Settings.ONNX_VARIANT);
         Optional<Pooling> pooling = optional(values, Settings.POOLING).map(Pooling::parse);
@@ -120,7 +121,7 @@ public record ServerConfig(String host,
                                  consul);
     }
 
-    private static void requireLoopback(Setting setting, String host, boolean allowPublic) {
+    private static void requireLoopback(Setting setting, String host, boolean allowPublic, Setting optIn) {
         boolean loopback;
         try {
             loopback = InetAddress.getByName(host).isLoopbackAddress();
@@ -128,9 +129,9 @@ public record ServerConfig(String host,
             throw new SettingException("invalid value '" + host + "' for " + setting.name() + ": unknown host");
         }
         if (!loopback && !allowPublic) {
-            throw new SettingException("invalid value '" + host + "' for " + setting.name() + ": the listeners "
-                                               + "speak plain HTTP, so they bind only loopback addresses unless "
-                                               + Settings.ALLOW_PLAINTEXT_PUBLIC.flag() + " is given");
+            throw new SettingException("invalid value '" + host + "' for " + setting.name() + ": the listener "
+                                               + "speaks plain HTTP, so it binds only loopback addresses unless "
+                                               + optIn.flag() + " is given");
         }
     }
 

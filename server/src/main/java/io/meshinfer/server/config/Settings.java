@@ -30,6 +30,9 @@ public final class Settings {
     public static final Setting ALLOW_PLAINTEXT_PUBLIC = new Setting(
             "allow-plaintext-public", "false", "", "allow the plain-HTTP listeners to bind a non-loopback address",
             false, bool());
+    public static final Setting ALLOW_PUBLIC_ADMIN = new Setting(
+            "allow-public-admin", "false", "", "allow the admin listener alone to bind a non-loopback address "
+                    + "(probes and scrapers from other hosts)", false, bool());
     public static final Setting PLAINTEXT = new Setting(
             "plaintext", "false", "", "serve plain HTTP instead of mTLS, with no identity checks (loopback only; for "
             + "local benchmarks and development)", false, bool());
@@ -115,13 +118,13 @@ public final class Settings {
 
     /** All settings, in help order. */
     public static final List<Setting> ALL = List.of(
-            CONFIG, HOST, PORT, ADMIN_HOST, ADMIN_PORT, ALLOW_PLAINTEXT_PUBLIC, PLAINTEXT, ALLOW_TLS12, SERVICE,
-            SERVICE_ID, ADVERTISE_ADDRESS, STATE_DIR, INTENTIONS_FILE, CONSUL_HTTP_ADDR, CONSUL_HTTP_TOKEN,
-            CONSUL_HTTP_TOKEN_FILE, CONSUL_HTTP_SSL, CONSUL_HTTP_SSL_VERIFY, CONSUL_CACERT, CONSUL_CAPATH,
-            CONSUL_CLIENT_CERT, CONSUL_CLIENT_KEY, CONSUL_TLS_SERVER_NAME, CONSUL_NAMESPACE, CONSUL_PARTITION, MODEL, DEFAULT_MODEL, ONNX_VARIANT,
-            POOLING, DEVICE, ALLOW_CPU_FALLBACK, INTRA_OP_THREADS, ALLOW_SPINNING, MAX_BATCH_TOKENS,
-            MAX_BATCH_REQUESTS, MAX_BATCH_DELAY, MAX_CONCURRENT_REQUESTS, MAX_CLIENT_BATCH_SIZE, AUTO_TRUNCATE,
-            PAYLOAD_LIMIT, CACHE_DIR, LOG_LEVEL);
+            CONFIG, HOST, PORT, ADMIN_HOST, ADMIN_PORT, ALLOW_PLAINTEXT_PUBLIC, ALLOW_PUBLIC_ADMIN, PLAINTEXT,
+            ALLOW_TLS12, SERVICE, SERVICE_ID, ADVERTISE_ADDRESS, STATE_DIR, INTENTIONS_FILE, CONSUL_HTTP_ADDR,
+            CONSUL_HTTP_TOKEN, CONSUL_HTTP_TOKEN_FILE, CONSUL_HTTP_SSL, CONSUL_HTTP_SSL_VERIFY, CONSUL_CACERT,
+            CONSUL_CAPATH, CONSUL_CLIENT_CERT, CONSUL_CLIENT_KEY, CONSUL_TLS_SERVER_NAME, CONSUL_NAMESPACE,
+            CONSUL_PARTITION, MODEL, DEFAULT_MODEL, ONNX_VARIANT, POOLING, DEVICE, ALLOW_CPU_FALLBACK, INTRA_OP_THREADS,
+            ALLOW_SPINNING, MAX_BATCH_TOKENS, MAX_BATCH_REQUESTS, MAX_BATCH_DELAY, MAX_CONCURRENT_REQUESTS,
+            MAX_CLIENT_BATCH_SIZE, AUTO_TRUNCATE, PAYLOAD_LIMIT, CACHE_DIR, LOG_LEVEL);
 
     private Settings() {
     }

@@ -15,4 +15,8 @@ import io.meshinfer.server.inference.Timings;
  * @param callerWait whether the caller still waits; its inputs still queued are dropped once it does not
  */
 public record Call(JsonBody body, Model model, Inference inference, Timings timings, CallerWait callerWait) {
+    /** This call with the fields of the body's {@code parameters} object lifted to its top level. */
+    public Call withParametersLifted() {
+        return new Call(body.withParametersLifted(), model, inference, timings, callerWait);
+    }
 }

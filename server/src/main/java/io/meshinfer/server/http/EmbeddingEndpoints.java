@@ -30,7 +30,8 @@ public final class EmbeddingEndpoints {
     /** TEI {@code /embed}: one pooled vector per input. */
     public Object embed(Call call) {
         JsonBody body = call.body();
-        List<Inputs.Input> inputs = Inputs.parse(body.required("inputs"), "inputs", maxClientBatchSize);
+        List<Inputs.Input> inputs = Inputs.parse(body.required("inputs"), "inputs", maxClientBatchSize,
+                                                   call.model().description());
         return new Vectors(vectors(call, inputs, body.bool("normalize"), body.positiveInt("dimensions").orElse(0)));
     }
 
@@ -42,7 +43,8 @@ public final class EmbeddingEndpoints {
             throw ApiException.validation("model " + model.name() + " only outputs pooled embeddings; "
                                                   + "/embed_all needs a per-token output");
         }
-        List<Inputs.Input> inputs = Inputs.parse(body.required("inputs"), "inputs", maxClientBatchSize);
+        List<Inputs.Input> inputs = Inputs.parse(body.required("inputs"), "inputs", maxClientBatchSize,
+                                                   call.model().description());
         List<ModelOutput> outputs = run(call, inputs);
         List<float[][]> answer = new ArrayList<>(outputs.size());
         for (ModelOutput output : outputs) {
@@ -56,8 +58,12 @@ public final class EmbeddingEndpoints {
         return answer;
     }
 
-    /** TEI {@code /similarity}: cosine similarity of a source sentence to each of several sentences. */
-    public Object similarity(Call call) {
+    /**
+     * TEI {@code /similarity}: cosine similarity of a source sentence to each of several sentences. TEI takes this
+     * route's options inside a {@code parameters} object; at the top level they are accepted too.
+     */
+    public Object similarity(Call request) {
+        Call call = request.withParametersLifted();
         JsonNode inputs = call.body().required("inputs");
         if (!inputs.isObject()) {
             throw ApiException.validation("inputs", "`inputs` must be an object with `source_sentence` and "
@@ -91,7 +97,8 @@ public final class EmbeddingEndpoints {
     /** OpenAI {@code /v1/embeddings}. */
     public Object openAi(Call call) {
         JsonBody body = call.body();
-        List<Inputs.Input> inputs = Inputs.parse(body.required("input"), "input", maxClientBatchSize);
+        List<Inputs.Input> inputs = Inputs.parse(body.required("input"), "input", maxClientBatchSize,
+                                                   call.model().description());
         String format = body.string("encoding_format").orElse("float");
         if (!format.equals("float") && !format.equals("base64")) {
             throw ApiException.validation("encoding_format", "`encoding_format` must be \"float\" or \"base64\"");

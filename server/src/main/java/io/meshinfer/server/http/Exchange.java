@@ -101,15 +101,15 @@ public final class Exchange {
                 metrics.request(route, 200, "", timings, timings.totalNanos());
                 send(res, Status.OK_200, answer);
             } catch (OverloadedException e) {
-                fail(req, res, route, style, new ApiException(Status.TOO_MANY_REQUESTS_429, ErrorType.OVERLOADED,
-                                                               e.getMessage()), timings);
+                failInference(res, route, style, new ApiException(Status.TOO_MANY_REQUESTS_429, ErrorType.OVERLOADED,
+                                                                  e.getMessage()), timings);
             } catch (ApiException e) {
-                fail(req, res, route, style, e, timings);
+                failInference(res, route, style, e, timings);
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "unexpected failure on " + req.path().path(), e);
-                fail(req, res, route, style, new ApiException(Status.INTERNAL_SERVER_ERROR_500, ErrorType.BACKEND,
-                                                               "internal error: " + e.getClass().getSimpleName()),
-                     timings);
+                failInference(res, route, style, new ApiException(Status.INTERNAL_SERVER_ERROR_500, ErrorType.BACKEND,
+                                                                  "internal error: " + e.getClass().getSimpleName()),
+                              timings);
             } finally {
                 inFlight.decrementAndGet();
             }
@@ -151,26 +151,52 @@ public final class Exchange {
     /** A handler that answers every request with the given error (unknown routes, wrong methods). */
     public Handler always(String route, Style style, ApiException error) {
         return (req, res) -> {
+            Timings timings = currentTimings();
             drain(req);
-            fail(req, res, route, style, error, null);
+            fail(res, route, style, error, timings);
         };
     }
 
     /** Refuses a request before routing (authorization, path form), reading and discarding its body. */
     void refuse(ServerRequest req, ServerResponse res, Style style, ApiException error, Timings timings) {
         drain(req);
-        fail(req, res, "refused", style, error, timings);
+        fail(res, "refused", style, error, timings);
     }
 
-    /** Writes a GET answer (no body to read, no model admission). */
+    /** Writes a GET answer (no body to read, no model admission), with the timing headers every answer carries. */
     public void answer(ServerResponse res, String route, Object body) {
-        metrics.request(route, 200, "", null, 0);
+        Timings timings = currentTimings();
+        phaseHeaders(res, timings, timings.totalNanos());
+        metrics.exchange(route, 200);
         send(res, Status.OK_200, body);
     }
 
-    /** Writes an error in the given style and records it. */
-    public void fail(ServerRequest req, ServerResponse res, String route, Style style, ApiException error,
-                     Timings timings) {
+    /** Writes an error in the given style for a request that is not an inference request, and records it. */
+    public void fail(ServerResponse res, String route, Style style, ApiException error) {
+        fail(res, route, style, error, currentTimings());
+    }
+
+    private void fail(ServerResponse res, String route, Style style, ApiException error, Timings timings) {
+        metrics.exchange(route, error.status().code());
+        writeError(res, style, error, timings, timings.totalNanos());
+    }
+
+    private void failInference(ServerResponse res, String route, Style style, ApiException error, Timings timings) {
+        long total = timings.totalNanos();
+        metrics.request(route, error.status().code(), error.type().metric(), timings, total);
+        writeError(res, style, error, timings, total);
+    }
+
+    private static void writeError(ServerResponse res, Style style, ApiException error, Timings timings, long total) {
+        if (error.status() == Status.TOO_MANY_REQUESTS_429) {
+            res.header(HeaderNames.RETRY_AFTER, "1");
+        }
+        phaseHeaders(res, timings, total);
+        send(res, error.status(), errorBody(style, error));
+    }
+
+    /** An error's JSON body: TEI's {@code {error, error_type}} or OpenAI's {@code {error: {message, type, ...}}}. */
+    static ObjectNode errorBody(Style style, ApiException error) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         if (style == Style.OPENAI) {
             ObjectNode inner = body.putObject("error");
@@ -182,15 +208,7 @@ public final class Exchange {
             body.put("error", error.getMessage());
             body.put("error_type", error.type().tei());
         }
-        if (error.status() == Status.TOO_MANY_REQUESTS_429) {
-            res.header(HeaderNames.RETRY_AFTER, "1");
-        }
-        long total = timings == null ? 0 : timings.totalNanos();
-        if (timings != null) {
-            phaseHeaders(res, timings, total);
-        }
-        metrics.request(route, error.status().code(), error.type().metric(), timings, total);
-        send(res, error.status(), body);
+        return body;
     }
 
     /**

@@ -26,9 +26,11 @@ public final class Inputs {
      * @param node     the JSON value
      * @param field    the field's name, for messages
      * @param maxBatch most inputs allowed
-     * @throws ApiException 422 for a wrong shape or an empty input, 413 for too many inputs
+     * @param model    the model the token ids are for
+     * @throws ApiException 422 for a wrong shape, an empty input or a token id outside the model's vocabulary, 413
+     *                      for too many inputs
      */
-    public static List<Input> parse(JsonNode node, String field, int maxBatch) {
+    public static List<Input> parse(JsonNode node, String field, int maxBatch, ModelDescription model) {
         List<Input> inputs = new ArrayList<>();
         if (node.isTextual()) {
             inputs.add(text(node.textValue(), field));
@@ -38,13 +40,13 @@ public final class Inputs {
             }
             JsonNode first = node.get(0);
             if (first.isIntegralNumber()) {
-                inputs.add(ids(JsonBody.ids(node, field), field));
+                inputs.add(ids(JsonBody.ids(node, field), field, model));
             } else {
                 for (JsonNode element : node) {
                     if (element.isTextual()) {
                         inputs.add(text(element.textValue(), field));
                     } else if (element.isArray()) {
-                        inputs.add(ids(JsonBody.ids(element, field), field));
+                        inputs.add(ids(JsonBody.ids(element, field), field, model));
                     } else {
                         throw shape(field);
                     }
@@ -116,10 +118,11 @@ public final class Inputs {
         return new Input(nonEmpty(text, field), null);
     }
 
-    private static Input ids(long[] ids, String field) {
+    private static Input ids(long[] ids, String field, ModelDescription model) {
         if (ids.length == 0) {
             throw ApiException.empty(field, "`" + field + "` cannot contain an empty list of token ids");
         }
+        requireInVocabulary(ids, model, field);
         return new Input(null, ids);
     }
 

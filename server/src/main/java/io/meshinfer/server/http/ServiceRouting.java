@@ -77,8 +77,7 @@ public final class ServiceRouting {
      * {@code InferenceClient}'s {@code inputs} + {@code parameters} shape.
      */
     private Object compat(Call call) {
-        Call lifted = new Call(call.body().withParametersLifted(), call.model(), call.inference(), call.timings(),
-                               call.callerWait());
+        Call lifted = call.withParametersLifted();
         return switch (call.model().description().task()) {
             case EMBEDDING -> lifted.body().required("inputs").isObject()
                     ? embeddings.similarity(lifted) : embeddings.embed(lifted);
@@ -88,15 +87,17 @@ public final class ServiceRouting {
     }
 
     private void info(ServerRequest req, ServerResponse res) {
-        Optional<String> name = req.path().pathParameters().first("name").asOptional();
-        Model model;
+        named(req, res, "info").ifPresent(model -> exchange.answer(res, "info", info(model)));
+    }
+
+    /** The model the path names, or the default one; empty once a JSON 404 has answered an unknown name. */
+    private Optional<Model> named(ServerRequest req, ServerResponse res, String route) {
         try {
-            model = inference.model(name);
+            return Optional.of(inference.model(req.path().pathParameters().first("name").asOptional()));
         } catch (ApiException e) {
-            exchange.fail(req, res, "info", Style.TEI, e, null);
-            return;
+            exchange.fail(res, route, Style.TEI, e);
+            return Optional.empty();
         }
-        exchange.answer(res, "info", info(model));
     }
 
     private Map<String, Object> info(Model model) {
@@ -143,7 +144,7 @@ public final class ServiceRouting {
     }
 
     private void health(ServerRequest req, ServerResponse res) {
-        exchange.answer(res, "health", Map.of("status", "ok"));
+        named(req, res, "health").ifPresent(model -> exchange.answer(res, "health", Map.of("status", "ok")));
     }
 
     private void openAiModels(ServerRequest req, ServerResponse res) {

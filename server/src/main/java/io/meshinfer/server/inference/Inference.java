@@ -63,11 +63,10 @@ public final class Inference {
     }
 
     /**
-     * Tokenizes inputs (texts, or token ids taken as they are) with the model's length limit, for the graph: the
-     * model's batcher is told they are coming.
+     * Tokenizes inputs (texts, or token ids taken as they are, already checked against the vocabulary by
+     * {@link Inputs#parse}) with the model's length limit, for the graph: the model's batcher is told they are coming.
      *
-     * @throws ApiException 422 for an over-long input without truncation, a token id outside the vocabulary, or a
-     *                      text the tokenizer rejects
+     * @throws ApiException 422 for an over-long input without truncation, or a text the tokenizer rejects
      */
     public List<Encoding> tokenize(Model model, List<Inputs.Input> inputs, boolean truncate,
                                    TruncationDirection direction, Timings timings) {
@@ -77,7 +76,6 @@ public final class Inference {
             if (input.text() != null) {
                 return model.tokenizer().encode(input.text(), truncate, direction);
             }
-            Inputs.requireInVocabulary(input.ids(), model.description(), "inputs");
             return model.tokenizer().fromIds(input.ids(), truncate, direction);
         }, i -> inputs.get(i).text());
     }

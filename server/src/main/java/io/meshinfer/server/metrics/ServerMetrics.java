@@ -25,6 +25,7 @@ public final class ServerMetrics implements BatchListener {
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Map<String, RouteSeries> routes = new ConcurrentHashMap<>();
+    private final Map<String, Map<Integer, Counter>> statuses = new ConcurrentHashMap<>();
     private final Map<String, BatchSeries> batches = new ConcurrentHashMap<>();
     private final Map<String, Counter> failuresByType = new ConcurrentHashMap<>();
     private final Map<AuthzSource, Counter> authzDecisions = new ConcurrentHashMap<>();
@@ -47,8 +48,7 @@ public final class ServerMetrics implements BatchListener {
                                                              TOKENS);
 
     /** A route's series; TEI also counts per operation ({@code te_embed_count}, {@code te_predict_success}, ...). */
-    private record RouteSeries(Counter received, Counter succeeded, Map<Integer, Counter> byStatus,
-                               Map<String, Counter> failedBy) {
+    private record RouteSeries(Counter received, Counter succeeded, Map<String, Counter> failedBy) {
     }
 
     private record AuthzSource(String source, boolean allowed) {
@@ -64,7 +64,16 @@ public final class ServerMetrics implements BatchListener {
     }
 
     /**
-     * Records one finished HTTP request.
+     * Records one finished request that is not an inference request (a GET route, an unknown route or method, a
+     * refusal before routing): only in {@code meshinfer_http_requests_total}, so that health probes and scans do
+     * not count in TEI's inference series.
+     */
+    public void exchange(String route, int status) {
+        statusCounter(route, status).add(1);
+    }
+
+    /**
+     * Records one finished inference request (an API route that reads a body and may reach a model).
      *
      * @param route   the route's pattern (never the raw path, to bound the label's values)
      * @param status  the response status code
@@ -75,9 +84,7 @@ public final class ServerMetrics implements BatchListener {
     public void request(String route, int status, String errorType, Timings timings, long totalNanos) {
         boolean batch = timings != null && timings.inputs() > 1;
         RouteSeries series = routes.computeIfAbsent(route, this::routeSeries);
-        series.byStatus.computeIfAbsent(status, s -> registry.counter(
-                "meshinfer_http_requests_total", "HTTP requests by route and status",
-                Map.of("route", route, "status", Integer.toString(s)))).add(1);
+        statusCounter(route, status).add(1);
         (batch ? batchRequests : singleRequests).add(1);
         series.received.add(1);
         if (status < 400) {
@@ -100,6 +107,13 @@ public final class ServerMetrics implements BatchListener {
         }
     }
 
+    private Counter statusCounter(String route, int status) {
+        return statuses.computeIfAbsent(route, r -> new ConcurrentHashMap<>())
+                .computeIfAbsent(status, s -> registry.counter("meshinfer_http_requests_total",
+                                                               "HTTP requests by route and status",
+                                                               Map.of("route", route, "status", Integer.toString(s))));
+    }
+
     private Counter requestCount(String method) {
         return registry.counter("te_request_count", "Inference requests received", Map.of("method", method));
     }
@@ -113,7 +127,7 @@ public final class ServerMetrics implements BatchListener {
         return new RouteSeries(registry.counter("te_" + route + "_count", route + " requests received", Map.of()),
                                registry.counter("te_" + route + "_success", route + " requests answered successfully",
                                                 Map.of()),
-                               new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+                               new ConcurrentHashMap<>());
     }
 
     /**

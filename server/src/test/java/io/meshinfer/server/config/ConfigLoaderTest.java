@@ -94,6 +94,11 @@ class ConfigLoaderTest {
                 new Bad("unknown pooling", List.of("--pooling", "median"), Map.of(), "mean, cls, max, last_token"),
                 new Bad("public plain-HTTP bind without the flag", List.of("--host", "0.0.0.0", "--plaintext"), Map.of(),
                         "--allow-plaintext-public"),
+                new Bad("public admin bind without a flag", List.of("--admin-host", "0.0.0.0"), Map.of(),
+                        "--allow-public-admin"),
+                new Bad("the admin opt-in does not open the plain service listener",
+                        List.of("--host", "0.0.0.0", "--admin-host", "0.0.0.0", "--plaintext"),
+                        Map.of("MESHINFER_ALLOW_PUBLIC_ADMIN", "true"), "--allow-plaintext-public"),
                 new Bad("bad model name", List.of("--model", "a b=/x"), Map.of(), "invalid model name"),
                 new Bad("missing config file", List.of("--config", "/nonexistent.yaml"), Map.of(), "not found"),
                 new Bad("log level", List.of("--log-level", "loud"), Map.of(), "error, warning, info"),
@@ -121,6 +126,13 @@ class ConfigLoaderTest {
         ServerConfig c = ConfigLoader.load(List.of("--host", "0.0.0.0", "--plaintext", "--allow-plaintext-public"),
                                            Map.of());
         assertEquals("0.0.0.0", c.host());
+    }
+
+    @Test
+    void theAdminListenerAloneMayBindPubliclyWithItsOwnFlag() {
+        ServerConfig c = ConfigLoader.load(List.of("--host", "0.0.0.0", "--admin-host", "0.0.0.0"),
+                                           Map.of("MESHINFER_ALLOW_PUBLIC_ADMIN", "true"));
+        assertEquals("0.0.0.0", c.adminHost());
     }
 
     @Test

@@ -1,9 +1,17 @@
 package io.meshinfer.server.http;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -111,21 +119,109 @@ class BadInputTest {
     }
 
     @Test
-    void aRequestCancelledMidFlightLeavesTheServerServing() throws Exception {
+    void aRequestCancelledMidFlightIsCountedAndNeverA5xx() throws Exception {
         String body = "{\"inputs\": [\"" + "a long text to embed ".repeat(10) + "\"]}";
+        String head = "POST /embed HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.length() + "\r\n\r\n";
+        long before = embedRequests("");
+        long endedEarly = embedRequests("400");
         for (int i = 0; i < 5; i++) {
-            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.server().port())) {
-                socket.getOutputStream().write(("POST /embed HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
-                        + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body.substring(0, body.length() / 2))
-                                                        .getBytes(StandardCharsets.UTF_8));
-                socket.getOutputStream().flush();
+            try (Socket socket = new Socket("127.0.0.1", server.server().port())) {
+                socket.getOutputStream().write((head + body.substring(0, body.length() / 2))
+                                                       .getBytes(StandardCharsets.UTF_8));
             }
-            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.server().port())) {
-                socket.getOutputStream().write(("POST /embed HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
-                        + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
-                socket.getOutputStream().flush();
+            try (Socket socket = new Socket("127.0.0.1", server.server().port())) {
+                socket.getOutputStream().write((head + body).getBytes(StandardCharsets.UTF_8));
             }
         }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (embedRequests("") < before + 10 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(before + 10, embedRequests(""), "every cancelled request is recorded once");
+        assertEquals(endedEarly + 5, embedRequests("400"), "a body cut short is a 400, request body ended early");
+        assertEquals(0, embedRequests("5"), "never a 5xx");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"GET /he alth HTTP/1.1\r\nHost: x\r\n\r\n",
+            "GET /health HTTP/1.1\r\nHost: x\r\nA header line without a colon\r\n\r\n"})
+    void aMalformedHeadGetsAJsonBadRequest(String head) throws IOException {
+        String answer = raw(head);
+        assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+        assertJsonError(answer, "BadRequest");
+    }
+
+    @Test
+    void aHeadOverTheSizeLimitGetsAJsonError() throws IOException {
+        String bigHeader = raw("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n");
+        assertTrue(bigHeader.startsWith("HTTP/1.1 400"), bigHeader);
+        assertJsonError(bigHeader, "BadRequest");
+        String longPath = raw("GET /" + "a".repeat(40_000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertTrue(longPath.startsWith("HTTP/1.1 414"), longPath);
+        assertJsonError(longPath, "PayloadTooLarge");
+    }
+
+    @Test
+    void aChunkedBodyOverThePayloadLimitIs413() throws IOException {
+        String chunk = "a".repeat(1000);
+        StringBuilder request = new StringBuilder("POST /embed HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+                + "\r\nTransfer-Encoding: chunked\r\n\r\n");
+        for (int i = 0; i < 6; i++) {
+            request.append(Integer.toHexString(chunk.length())).append("\r\n").append(chunk).append("\r\n");
+        }
+        String answer = raw(request.append("0\r\n\r\n").toString());
+        assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
+        assertJsonError(answer, "PayloadTooLarge");
+    }
+
+    /** Sends bytes on a new connection and reads the answer until the server closes or 2 s pass. */
+    private static String raw(String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", server.server().port())) {
+            socket.setSoTimeout(2000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            try {
+                for (int n; (n = socket.getInputStream().read(buffer)) > 0; ) {
+                    answer.write(buffer, 0, n);
+                    if (complete(answer.toString(StandardCharsets.UTF_8))) {
+                        break;
+                    }
+                }
+            } catch (SocketTimeoutException | SocketException e) {
+                // The server may reset a connection it refuses; what arrived before is the answer.
+            }
+            return answer.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Whether the answer's head and as much body as its Content-Length says have arrived. */
+    private static boolean complete(String answer) {
+        int end = answer.indexOf("\r\n\r\n");
+        if (end < 0) {
+            return false;
+        }
+        long length = answer.substring(0, end).lines()
+                .filter(l -> l.toLowerCase(Locale.ROOT).startsWith("content-length:"))
+                .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).trim()))
+                .findFirst().orElse(0);
+        return answer.length() - end - 4 >= length;
+    }
+
+    private static void assertJsonError(String answer, String errorType) throws IOException {
+        String head = answer.substring(0, answer.indexOf("\r\n\r\n")).toLowerCase(Locale.ROOT);
+        assertTrue(head.contains("content-type: application/json"), answer);
+        JsonNode body = JsonBody.MAPPER.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+        assertEquals(errorType, body.get("error_type").asText(), answer);
+    }
+
+    /** The sum of {@code meshinfer_http_requests_total} for route embed over the statuses starting with a prefix. */
+    private static long embedRequests(String statusPrefix) {
+        return server.admin("/metrics").body().lines()
+                .filter(l -> l.startsWith("meshinfer_http_requests_total{route=\"embed\",status=\"" + statusPrefix))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     @Test

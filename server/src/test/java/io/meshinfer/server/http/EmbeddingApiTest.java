@@ -1,13 +1,16 @@
 package io.meshinfer.server.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.meshinfer.server.TestServer;
 import io.meshinfer.server.TestServer.Reply;
 
+import static io.meshinfer.server.http.JsonVectors.norm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The embedding routes of the built-in default model, over real HTTP. */
@@ -33,13 +36,18 @@ class EmbeddingApiTest {
 
     @Test
     void everyResponseCarriesTeiTimingHeaders() {
-        Reply reply = server.post("/embed", "{\"inputs\": \"hello\"}");
-        for (String header : new String[] {"x-total-time", "x-tokenization-time", "x-queue-time",
-                "x-inference-time"}) {
-            assertTrue(reply.headers().firstValue(header).isPresent(), header);
+        List<Reply> replies = List.of(server.post("/embed", "{\"inputs\": \"hello\"}"),
+                                      server.post("/embed", "{\"inputs\": []}"), server.get("/health"),
+                                      server.get("/info"), server.get("/nowhere"), server.get("/embed"));
+        assertEquals(List.of(200, 400, 200, 200, 404, 405), replies.stream().map(Reply::status).toList());
+        for (Reply reply : replies) {
+            for (String header : new String[] {"x-total-time", "x-tokenization-time", "x-queue-time",
+                    "x-inference-time"}) {
+                assertTrue(reply.headers().firstValue(header).isPresent(), header + " on " + reply.body());
+            }
+            String timing = reply.headers().firstValue("server-timing").orElseThrow();
+            assertTrue(timing.contains("tokenization;dur=") && timing.contains("inference;dur="), timing);
         }
-        String timing = reply.headers().firstValue("server-timing").orElseThrow();
-        assertTrue(timing.contains("tokenization;dur=") && timing.contains("inference;dur="), timing);
     }
 
     @Test
@@ -83,11 +91,25 @@ class EmbeddingApiTest {
         assertEquals(404, server.admin("/nope").status());
     }
 
-    static double norm(JsonNode vector) {
-        double sum = 0;
-        for (JsonNode v : vector) {
-            sum += v.asDouble() * v.asDouble();
-        }
-        return Math.sqrt(sum);
+    @Test
+    void probesAndUnknownRoutesCountOnlyAsHttpRequestsNotAsTeiInferenceRequests() {
+        String before = teRequestCounts();
+        server.get("/health");
+        server.get("/info");
+        server.get("/nowhere");
+        assertEquals(before, teRequestCounts());
+        String metrics = server.admin("/metrics").body();
+        assertTrue(metrics.contains("meshinfer_http_requests_total{route=\"health\",status=\"200\"}"), metrics);
+        assertTrue(metrics.contains("meshinfer_http_requests_total{route=\"unknown\",status=\"404\"}"), metrics);
+        assertFalse(metrics.contains("te_health_"), metrics);
+        assertFalse(metrics.contains("te_unknown_"), metrics);
+    }
+
+    /** Every {@code te_request_*} sample line except the durations, which other tests' requests may move. */
+    private static String teRequestCounts() {
+        return server.admin("/metrics").body().lines()
+                .filter(l -> l.startsWith("te_request_count") || l.startsWith("te_request_success")
+                        || l.startsWith("te_request_failure"))
+                .toList().toString();
     }
 }

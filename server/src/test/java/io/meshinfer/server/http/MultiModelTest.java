@@ -62,6 +62,16 @@ class MultiModelTest {
     }
 
     @Test
+    void anUnknownModelNameIsAJson404OnEveryRoute() {
+        for (Reply reply : new Reply[] {server.post("/models/nope/embed", "{\"inputs\": \"hello\"}"),
+                server.get("/models/nope/info"), server.get("/models/nope/health"), server.get("/models/nope/ping")}) {
+            assertEquals(404, reply.status(), reply.body());
+            assertEquals("NotFound", reply.json().get("error_type").asText(), reply.body());
+        }
+        assertEquals(200, server.get("/models/minilm/health").status());
+    }
+
+    @Test
     void openAiModelsListsEveryModel() {
         Reply reply = server.get("/v1/models");
         assertEquals(2, reply.json().get("data").size());

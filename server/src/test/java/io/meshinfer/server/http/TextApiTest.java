@@ -7,6 +7,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.meshinfer.server.TestServer;
 import io.meshinfer.server.TestServer.Reply;
 
+import static io.meshinfer.server.http.JsonVectors.norm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,6 +56,16 @@ class TextApiTest {
     }
 
     @Test
+    void similarityTakesItsOptionsInsideParametersAsTeiDoes() {
+        String longText = "word ".repeat(400);
+        String inputs = "{\"inputs\": {\"source_sentence\": \"a\", \"sentences\": [\"" + longText + "\"]}";
+        assertEquals(200, server.post("/similarity", inputs + "}").status());
+        Reply strict = server.post("/similarity", inputs + ", \"parameters\": {\"truncate\": false}}");
+        assertEquals(422, strict.status(), strict.body());
+        assertEquals("Validation", strict.json().get("error_type").asText());
+    }
+
+    @Test
     void embedAllGivesOneVectorPerTokenSpecialTokensIncluded() {
         Reply reply = server.post("/embed_all", "{\"inputs\": [\"hello world\"]}");
         assertEquals(200, reply.status(), reply.body());
@@ -78,7 +89,7 @@ class TextApiTest {
         Reply similarity = server.post("/", "{\"inputs\": {\"source_sentence\": \"a\", \"sentences\": [\"a\"]}}");
         assertEquals(1.0, similarity.json().get(0).asDouble(), 1e-5);
         Reply raw = server.post("/", "{\"inputs\": \"hello\", \"parameters\": {\"normalize\": false}}");
-        assertTrue(Math.abs(EmbeddingApiTest.norm(raw.json().get(0)) - 1) > 1e-3);
+        assertTrue(Math.abs(norm(raw.json().get(0)) - 1) > 1e-3);
     }
 
     @Test

@@ -1,0 +1,61 @@
+package io.meshinfer.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HttpMediaTypes;
+import io.helidon.http.ServerResponseHeaders;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.DirectHandlers;
+
+import io.meshinfer.server.http.Exchange.Style;
+import io.meshinfer.server.metrics.ServerMetrics;
+
+/**
+ * The errors Helidon answers itself, before any route runs (a malformed request line or header, a head over the size
+ * limit, an unsupported HTTP version), written as JSON like every other error: TEI's shape, or OpenAI's under
+ * {@code /v1/}. Counted under the route {@code transport}. Thread-safe.
+ */
+public final class TransportErrors implements DirectHandler {
+    private final ServerMetrics metrics;
+
+    private TransportErrors(ServerMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    /** Direct handlers for a listener: this one for every kind of event. */
+    public static DirectHandlers handlers(ServerMetrics metrics) {
+        TransportErrors errors = new TransportErrors(metrics);
+        DirectHandlers.Builder builder = DirectHandlers.builder();
+        for (EventType event : EventType.values()) {
+            builder.addHandler(event, errors);
+        }
+        return builder.build();
+    }
+
+    @Override
+    public TransportResponse handle(TransportRequest request, EventType event, Status status,
+                                    ServerResponseHeaders headers, String message) {
+        ErrorType type = switch (status.code()) {
+            case 403 -> ErrorType.FORBIDDEN;
+            case 413, 414, 431 -> ErrorType.PAYLOAD_TOO_LARGE;
+            default -> status.code() >= 500 ? ErrorType.BACKEND : ErrorType.BAD_REQUEST;
+        };
+        // A server-side failure's message may describe our internals; the caller gets the status's reason.
+        String text = message == null || message.isBlank() || status.code() >= 500 ? status.reasonPhrase() : message;
+        Style style = request.path().startsWith("/v1/") ? Style.OPENAI : Style.TEI;
+        byte[] body;
+        try {
+            body = JsonBody.MAPPER.writeValueAsBytes(Exchange.errorBody(style, new ApiException(status, type, text)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an error body is always serialisable", e);
+        }
+        metrics.exchange("transport", status.code());
+        headers.contentType(HttpMediaTypes.JSON_UTF_8);
+        return TransportResponse.builder()
+                .status(status)
+                .headers(headers)
+                .keepAlive(event.keepAlive())
+                .entity(body)
+                .build();
+    }
+}
