@@ -91,7 +91,12 @@ public final class OrtRuntime {
             if (!choice.fallback().isEmpty()) {
                 LOG.warning(choice.fallback() + "; running on the CPU because CPU fallback is allowed");
             }
-            return new ModelSession(environment, choice.session(), signature(choice.session()), choice.device());
+            try {
+                return new ModelSession(environment, choice.session(), signature(choice.session()), choice.device());
+            } catch (OrtException | RuntimeException e) {
+                choice.session().close();
+                throw e;
+            }
         } catch (ModelException e) {
             throw e;
         } catch (Exception e) {
@@ -100,14 +105,16 @@ public final class OrtRuntime {
     }
 
     private OrtSession createSession(Path onnxFile, Device device) throws OrtException {
-        try (OrtSession.SessionOptions options = options(device)) {
+        // The session copies its options when created; they may be closed at once while no custom-op library is
+        // registered in them.
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            configure(options, device);
             return environment.createSession(onnxFile.toString(), options);
         }
     }
 
-    /** Session options: graph optimisation on, the configured threads, and the device's execution provider. */
-    private OrtSession.SessionOptions options(Device device) throws OrtException {
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+    /** Graph optimisation on, the configured threads, and the device's execution provider. */
+    private void configure(OrtSession.SessionOptions options, Device device) throws OrtException {
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
         if (globalThreads) {
@@ -122,7 +129,6 @@ public final class OrtRuntime {
         if (device.kind() == Device.Kind.CUDA) {
             options.addCUDA(device.index());
         }
-        return options;
     }
 
     private static GraphSignature signature(OrtSession session) throws OrtException {

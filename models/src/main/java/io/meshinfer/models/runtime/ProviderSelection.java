@@ -48,6 +48,7 @@ final class ProviderSelection {
             return new Choice<>(opener.open(Device.CPU), Device.CPU, "");
         }
         String problem;
+        Exception cause = null;
         if (!available.contains("CUDA")) {
             problem = "this build of ONNX Runtime has no CUDA execution provider (providers: " + available
                     + "); build with the 'gpu' Maven profile (./meshinfer build --gpu) to use onnxruntime_gpu";
@@ -55,13 +56,14 @@ final class ProviderSelection {
             try {
                 return new Choice<>(opener.open(wanted), wanted, "");
             } catch (Exception e) {
-                problem = "CUDA execution provider could not be initialised on " + wanted + ": " + e.getMessage()
-                        + " (it needs the CUDA 12 runtime and cuDNN 9 libraries on the library path and a "
-                        + "visible GPU)";
+                cause = e;
+                problem = "the model could not be opened on " + wanted + " with the CUDA execution provider: "
+                        + e.getMessage() + " (CUDA needs the CUDA 12 runtime and cuDNN 9 libraries on the library "
+                        + "path and a visible GPU)";
             }
         }
         if (!fallback) {
-            throw new ModelException(problem + "; pass --allow-cpu-fallback to run on the CPU instead");
+            throw new ModelException(problem + "; pass --allow-cpu-fallback to run on the CPU instead", cause);
         }
         return new Choice<>(opener.open(Device.CPU), Device.CPU, problem);
     }

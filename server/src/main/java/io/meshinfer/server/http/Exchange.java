@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -84,36 +85,50 @@ public final class Exchange {
             Timings timings = currentTimings();
             inFlight.incrementAndGet();
             try {
-                JsonBody body = JsonBody.parse(readBody(req, res));
-                CallerWait wait = DeadlineHeaders.waitOf(req.headers(), timings,
-                                                         callers.hangUp(req.remotePeer().address()));
-                Optional<String> name = req.path().pathParameters().first("name").asOptional();
-                if (name.isEmpty() && modelField != null) {
-                    name = body.string(modelField).filter(n -> !n.isBlank());
-                }
-                Model model = inference.model(name);
-                Object answer;
-                try (var admission = model.admit()) {
-                    answer = endpoint.serve(new Call(body, model, inference, timings, wait));
-                }
-                timingHeaders(res, model, timings);
-                // Recorded before the answer leaves, so a scrape that follows the answer always includes it.
-                metrics.request(route, 200, "", timings, timings.totalNanos());
-                send(res, Status.OK_200, answer);
-            } catch (OverloadedException e) {
-                failInference(res, route, style, new ApiException(Status.TOO_MANY_REQUESTS_429, ErrorType.OVERLOADED,
-                                                                  e.getMessage()), timings);
-            } catch (ApiException e) {
-                failInference(res, route, style, e, timings);
-            } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, "unexpected failure on " + req.path().path(), e);
-                failInference(res, route, style, new ApiException(Status.INTERNAL_SERVER_ERROR_500, ErrorType.BACKEND,
-                                                                  "internal error: " + e.getClass().getSimpleName()),
-                              timings);
+                // Outside the error handling: a send that fails means the caller has gone, which is the
+                // connection's to handle, not a second outcome to record or answer.
+                serve(req, res, route, style, modelField, endpoint, timings)
+                        .ifPresent(answer -> send(res, Status.OK_200, answer));
             } finally {
                 inFlight.decrementAndGet();
             }
         };
+    }
+
+    /**
+     * Serves a POST up to its answer, with the timing headers set and the metrics recorded (before the answer leaves,
+     * so that a scrape that follows the answer includes it); empty when an error has been answered instead.
+     */
+    private Optional<Object> serve(ServerRequest req, ServerResponse res, String route, Style style, String modelField,
+                                   Endpoint endpoint, Timings timings) {
+        try {
+            JsonBody body = JsonBody.parse(readBody(req, res));
+            CallerWait wait = DeadlineHeaders.waitOf(req.headers(), timings,
+                                                     callers.hangUp(req.remotePeer().address()));
+            Optional<String> name = req.path().pathParameters().first("name").asOptional();
+            if (name.isEmpty() && modelField != null) {
+                name = body.string(modelField).filter(n -> !n.isBlank());
+            }
+            Model model = inference.model(name);
+            Object answer;
+            try (var admission = model.admit()) {
+                answer = endpoint.serve(new Call(body, model, inference, timings, wait));
+            }
+            timingHeaders(res, model, timings);
+            metrics.request(route, 200, "", timings, timings.totalNanos());
+            return Optional.of(answer);
+        } catch (OverloadedException e) {
+            failInference(res, route, style, new ApiException(Status.TOO_MANY_REQUESTS_429, ErrorType.OVERLOADED,
+                                                              e.getMessage()), timings);
+        } catch (ApiException e) {
+            failInference(res, route, style, e, timings);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "unexpected failure on " + req.path().path(), e);
+            failInference(res, route, style, new ApiException(Status.INTERNAL_SERVER_ERROR_500, ErrorType.BACKEND,
+                                                              "internal error: " + e.getClass().getSimpleName()),
+                          timings);
+        }
+        return Optional.empty();
     }
 
     /** Runs the rest of an authorized request (routing and its handler) with the timings the filter began. */
@@ -163,12 +178,17 @@ public final class Exchange {
         fail(res, "refused", style, error, timings);
     }
 
-    /** Writes a GET answer (no body to read, no model admission), with the timing headers every answer carries. */
-    public void answer(ServerResponse res, String route, Object body) {
+    /**
+     * Writes a GET answer (no body to read, no model admission), with the timing headers every answer carries.
+     *
+     * @param body makes the answer, inside the request's total time
+     */
+    public void answer(ServerResponse res, String route, Supplier<Object> body) {
         Timings timings = currentTimings();
+        Object answer = body.get();
         phaseHeaders(res, timings, timings.totalNanos());
         metrics.exchange(route, 200);
-        send(res, Status.OK_200, body);
+        send(res, Status.OK_200, answer);
     }
 
     /** Writes an error in the given style for a request that is not an inference request, and records it. */

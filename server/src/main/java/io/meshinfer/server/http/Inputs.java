@@ -42,6 +42,8 @@ public final class Inputs {
             if (first.isIntegralNumber()) {
                 inputs.add(ids(JsonBody.ids(node, field), field, model));
             } else {
+                // Before any element is read, as TEI does: too many inputs is a 413 whatever they hold.
+                checkBatchSize(node.size(), maxBatch, field);
                 for (JsonNode element : node) {
                     if (element.isTextual()) {
                         inputs.add(text(element.textValue(), field));
@@ -55,7 +57,6 @@ public final class Inputs {
         } else {
             throw shape(field);
         }
-        checkBatchSize(inputs.size(), maxBatch, field);
         return inputs;
     }
 

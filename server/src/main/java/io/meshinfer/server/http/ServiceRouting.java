@@ -80,14 +80,14 @@ public final class ServiceRouting {
         Call lifted = call.withParametersLifted();
         return switch (call.model().description().task()) {
             case EMBEDDING -> lifted.body().required("inputs").isObject()
-                    ? embeddings.similarity(lifted) : embeddings.embed(lifted);
+                    ? embeddings.similarity(call) : embeddings.embed(lifted);
             case RERANKER -> lifted.body().field("query").isPresent() ? text.rerank(lifted) : text.predict(lifted);
             case CLASSIFIER, TOKEN_CLASSIFIER -> text.predict(lifted);
         };
     }
 
     private void info(ServerRequest req, ServerResponse res) {
-        named(req, res, "info").ifPresent(model -> exchange.answer(res, "info", info(model)));
+        named(req, res, "info").ifPresent(model -> exchange.answer(res, "info", () -> info(model)));
     }
 
     /** The model the path names, or the default one; empty once a JSON 404 has answered an unknown name. */
@@ -144,15 +144,14 @@ public final class ServiceRouting {
     }
 
     private void health(ServerRequest req, ServerResponse res) {
-        named(req, res, "health").ifPresent(model -> exchange.answer(res, "health", Map.of("status", "ok")));
+        named(req, res, "health").ifPresent(model -> exchange.answer(res, "health", () -> Map.of("status", "ok")));
     }
 
     private void openAiModels(ServerRequest req, ServerResponse res) {
-        List<Map<String, Object>> data = inference.models().all().stream()
+        exchange.answer(res, "openai_models", () -> Map.of("object", "list", "data", inference.models().all().stream()
                 .map(m -> Map.<String, Object>of("id", m.name(), "object", "model", "owned_by", "meshinfer",
                                                  "created", 0))
-                .toList();
-        exchange.answer(res, "openai_models", Map.of("object", "list", "data", data));
+                .toList()));
     }
 
     private io.helidon.webserver.http.Handler methodNotAllowed(String route, Style style, String allowed) {

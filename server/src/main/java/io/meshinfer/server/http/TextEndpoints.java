@@ -71,9 +71,12 @@ public final class TextEndpoints {
         List<ModelOutput> outputs = call.inference().run(call.model(), encodings, call.callerWait(), call.timings());
         List<Object> answers = new ArrayList<>(outputs.size());
         for (int i = 0; i < outputs.size(); i++) {
-            answers.add(model.task() == ModelTask.TOKEN_CLASSIFIER
-                                ? entities(call, outputs.get(i), encodings.get(i))
-                                : ClassificationHead.scores(outputs.get(i), model.labels(), model.multiLabel(), raw));
+            answers.add(switch (model.task()) {
+                case CLASSIFIER, RERANKER -> ClassificationHead.scores(outputs.get(i), model.labels(),
+                                                                       model.multiLabel(), raw);
+                case TOKEN_CLASSIFIER -> entities(call, outputs.get(i), encodings.get(i));
+                case EMBEDDING -> throw new IllegalStateException("embedding models are refused before tokenizing");
+            });
         }
         return batch ? answers : answers.getFirst();
     }

@@ -13,7 +13,8 @@ import io.meshinfer.server.metrics.ServerMetrics;
 /**
  * The errors Helidon answers itself, before any route runs (a malformed request line or header, a head over the size
  * limit, an unsupported HTTP version), written as JSON like every other error: TEI's shape, or OpenAI's under
- * {@code /v1/}. Counted under the route {@code transport}. Thread-safe.
+ * {@code /v1/}. Counted under the route {@code transport}. Helidon also answers here for an exception that escapes a
+ * route; meshinfer's handlers answer their own errors, so that is only a bug's way out. Thread-safe.
  */
 public final class TransportErrors implements DirectHandler {
     private final ServerMetrics metrics;
@@ -35,13 +36,14 @@ public final class TransportErrors implements DirectHandler {
     @Override
     public TransportResponse handle(TransportRequest request, EventType event, Status status,
                                     ServerResponseHeaders headers, String message) {
+        boolean internal = event == EventType.INTERNAL_ERROR || event == EventType.OTHER;
         ErrorType type = switch (status.code()) {
             case 403 -> ErrorType.FORBIDDEN;
-            case 413, 414, 431 -> ErrorType.PAYLOAD_TOO_LARGE;
-            default -> status.code() >= 500 ? ErrorType.BACKEND : ErrorType.BAD_REQUEST;
+            case 413, 414 -> ErrorType.PAYLOAD_TOO_LARGE;
+            default -> internal ? ErrorType.BACKEND : ErrorType.BAD_REQUEST;
         };
-        // A server-side failure's message may describe our internals; the caller gets the status's reason.
-        String text = message == null || message.isBlank() || status.code() >= 500 ? status.reasonPhrase() : message;
+        // An internal failure's message may describe our internals; the caller gets the status's reason.
+        String text = message == null || message.isBlank() || internal ? status.reasonPhrase() : message;
         Style style = request.path().startsWith("/v1/") ? Style.OPENAI : Style.TEI;
         byte[] body;
         try {

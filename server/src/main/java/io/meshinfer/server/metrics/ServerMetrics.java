@@ -15,7 +15,7 @@ import io.meshinfer.server.metrics.PrometheusRegistry.Histogram;
 
 /**
  * The server's metrics: TEI's {@code te_*} names where TEI has one, {@code meshinfer_*} for the rest.
- * Durations are in seconds. The series every request records are looked up once, not per request. Thread-safe.
+ * Durations are in seconds. The series every request records are made once, not per request. Thread-safe.
  */
 public final class ServerMetrics implements BatchListener {
     private static final double[] SECONDS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
@@ -78,11 +78,11 @@ public final class ServerMetrics implements BatchListener {
      * @param route   the route's pattern (never the raw path, to bound the label's values)
      * @param status  the response status code
      * @param errorType the {@code err} label when the request failed (TEI's values: validation, inference, ...)
-     * @param timings   the request's phases; null when it never reached a model
+     * @param timings   the request's phases (all zero when it failed before reaching a model)
      * @param totalNanos time from the request's arrival to its answer
      */
     public void request(String route, int status, String errorType, Timings timings, long totalNanos) {
-        boolean batch = timings != null && timings.inputs() > 1;
+        boolean batch = timings.inputs() > 1;
         RouteSeries series = routes.computeIfAbsent(route, this::routeSeries);
         statusCounter(route, status).add(1);
         (batch ? batchRequests : singleRequests).add(1);
@@ -99,7 +99,7 @@ public final class ServerMetrics implements BatchListener {
                     .add(1);
         }
         requestSeconds.record(seconds(totalNanos));
-        if (timings != null && status < 400) {
+        if (status < 400) {
             tokenizationSeconds.record(seconds(timings.tokenizationNanos()));
             queueSeconds.record(seconds(timings.queueNanos()));
             inferenceSeconds.record(seconds(timings.inferenceNanos()));
