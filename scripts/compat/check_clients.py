@@ -2,8 +2,10 @@
 
 Start the server first with the three models this script addresses:
 
-    ./meshinfer serve --model minilm=builtin:all-MiniLM-L6-v2 \
+    ./meshinfer serve --plaintext --model minilm=builtin:all-MiniLM-L6-v2 \
         --model cls=testdata/models/tiny-classifier --model rr=testdata/models/tiny-reranker
+
+(--plaintext: the clients here speak plain HTTP; the mTLS listener would refuse them.)
 
 then run: python scripts/compat/check_clients.py [http://127.0.0.1:8080]
 Needs: pip install -r scripts/compat/requirements.txt. Exits non-zero on the first mismatch.
