@@ -130,15 +130,11 @@ public final class LoadHarness {
             for (int i = -samples / 2; i < samples; i++) {
                 long localNanos = timedRun(direct);
                 long httpNanos = timedExchange(client, request);
-                direct.run(EmbedOverheadBench.SENTENCE);
-                long decodeAfterRunNanos = timedExchange(client, decode);
+                long decodeAfterRunNanos = timedExchangeAfterRun(direct, client, decode);
                 long decodeNanos = timedExchange(client, decode);
-                direct.run(EmbedOverheadBench.SENTENCE);
-                long bareNanos = timedExchange(bare, request);
-                direct.run(EmbedOverheadBench.SENTENCE);
-                long helidonNanos = timedExchange(helidon, request);
-                direct.run(EmbedOverheadBench.SENTENCE);
-                long handOffNanos = timedExchange(handOff, request);
+                long bareNanos = timedExchangeAfterRun(direct, bare, request);
+                long helidonNanos = timedExchangeAfterRun(direct, helidon, request);
+                long handOffNanos = timedExchangeAfterRun(direct, handOff, request);
                 if (i >= 0) {
                     local[i] = localNanos;
                     http[i] = httpNanos;
@@ -155,8 +151,8 @@ public final class LoadHarness {
             System.out.printf(Locale.ROOT, "overhead, interleaved (%d pairs): p50 over HTTP %.1f us / p50 in-process "
                     + "%.1f us = %.3f (target <= 1.10)%n", samples, p50Http, p50Local, p50Http / p50Local);
             System.out.printf(Locale.ROOT, "meshinfer's HTTP path without inference (POST /decode): p50 %.1f us right "
-                    + "after another request, %.1f us right after a graph run%n", InProcess.p50Micros(decodeAfterRequest),
-                              InProcess.p50Micros(decodeAfterRun));
+                    + "after another request, %.1f us right after a graph run%n",
+                              InProcess.p50Micros(decodeAfterRequest), InProcess.p50Micros(decodeAfterRun));
             System.out.printf(Locale.ROOT, "bare JDK exchange (virtual thread per connection, hand-off to a platform "
                     + "thread, fixed answer) right after a graph run: p50 %.1f us%n", p50Bare);
             double bound = (p50Local + p50Bare) / p50Local;
@@ -214,6 +210,13 @@ public final class LoadHarness {
         long start = System.nanoTime();
         direct.run(EmbedOverheadBench.SENTENCE);
         return System.nanoTime() - start;
+    }
+
+    /** Nanoseconds of one exchange made right after an (untimed) in-process graph run. */
+    private static long timedExchangeAfterRun(InProcess direct, RawHttpClient client, byte[] request)
+            throws IOException, OrtException {
+        direct.run(EmbedOverheadBench.SENTENCE);
+        return timedExchange(client, request);
     }
 
     /** Nanoseconds of one exchange, which must be answered with 200. */

@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.logging.Logger;
 
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 
 import io.meshinfer.connect.ConnectService;
@@ -82,6 +83,7 @@ public final class MeshinferServer implements AutoCloseable {
             new AdminRouting(metrics, () -> self[0] != null && self[0].ready(),
                              () -> connect.map(ConnectService::status)).register(admin);
 
+            DirectHandlers transportErrors = TransportErrors.handlers(metrics);
             var listeners = WebServer.builder();
             connect.ifPresent(c -> listeners.tls(Mesh.listenerTls(c, callers)));
             WebServer webServer = listeners
@@ -92,10 +94,10 @@ public final class MeshinferServer implements AutoCloseable {
                     .shutdownGracePeriod(Duration.ofSeconds(10))
                     .shutdownHook(false)
                     .routing(service)
-                    .directHandlers(TransportErrors.handlers(metrics))
+                    .directHandlers(transportErrors)
                     .putSocket(ADMIN, socket -> socket.host(config.adminHost())
                             .port(config.adminPort())
-                            .directHandlers(TransportErrors.handlers(metrics))
+                            .directHandlers(transportErrors)
                             .routing(admin))
                     .build()
                     .start();

@@ -42,7 +42,7 @@ public final class CallerAuthorization implements Filter {
         Timings timings = new Timings();
         long start = System.nanoTime();
         String rawPath = req.path().rawPath();
-        Exchange.Style style = rawPath.startsWith("/v1/") ? Exchange.Style.OPENAI : Exchange.Style.TEI;
+        Exchange.Style style = Exchange.Style.of(rawPath);
         String path;
         try {
             path = RequestPath.normalize(rawPath);

@@ -56,7 +56,14 @@ public final class Exchange {
     private static final ThreadLocal<Timings> AUTHORIZED = new ThreadLocal<>();
 
     /** How errors are written. */
-    public enum Style { TEI, OPENAI }
+    public enum Style {
+        TEI, OPENAI;
+
+        /** The style of a request path: OpenAI's under {@code /v1/}, TEI's elsewhere. */
+        static Style of(String path) {
+            return path.startsWith("/v1/") ? OPENAI : TEI;
+        }
+    }
 
     private final Inference inference;
     private final ServerMetrics metrics;
@@ -274,15 +281,19 @@ public final class Exchange {
     }
 
     private static void send(ServerResponse res, Status status, Object body) {
-        byte[] bytes;
-        try {
-            bytes = body instanceof Vectors vectors ? vectors.toJson() : JsonBody.MAPPER.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("response is not serialisable", e);
-        }
+        byte[] bytes = json(body);
         res.status(status);
         res.headers().contentType(HttpMediaTypes.JSON_UTF_8);
         res.send(bytes);
+    }
+
+    /** An answer's JSON: vectors written directly, anything else by Jackson. */
+    static byte[] json(Object body) {
+        try {
+            return body instanceof Vectors vectors ? vectors.toJson() : JsonBody.MAPPER.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("response is not serialisable", e);
+        }
     }
 
     private static void timingHeaders(ServerResponse res, Model model, Timings t) {

@@ -1,6 +1,5 @@
 package io.meshinfer.server.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HttpMediaTypes;
 import io.helidon.http.ServerResponseHeaders;
@@ -44,13 +43,7 @@ public final class TransportErrors implements DirectHandler {
         };
         // An internal failure's message may describe our internals; the caller gets the status's reason.
         String text = message == null || message.isBlank() || internal ? status.reasonPhrase() : message;
-        Style style = request.path().startsWith("/v1/") ? Style.OPENAI : Style.TEI;
-        byte[] body;
-        try {
-            body = JsonBody.MAPPER.writeValueAsBytes(Exchange.errorBody(style, new ApiException(status, type, text)));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("an error body is always serialisable", e);
-        }
+        byte[] body = Exchange.json(Exchange.errorBody(Style.of(request.path()), new ApiException(status, type, text)));
         metrics.exchange("transport", status.code());
         headers.contentType(HttpMediaTypes.JSON_UTF_8);
         return TransportResponse.builder()

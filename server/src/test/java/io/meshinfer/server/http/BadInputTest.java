@@ -1,10 +1,7 @@
 package io.meshinfer.server.http;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.Socket;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.meshinfer.server.RawAnswer;
 import io.meshinfer.server.TestServer;
 import io.meshinfer.server.TestServer.Reply;
 
@@ -178,38 +176,14 @@ class BadInputTest {
         assertJsonError(answer, "PayloadTooLarge");
     }
 
-    /** Sends bytes on a new connection and reads the answer, until it is whole, the server closes, or 30 s pass. */
+    /** Sends bytes on a new connection and reads the answer (head and body), waiting up to 30 s for it. */
     private static String raw(String request) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", server.server().port())) {
             socket.setSoTimeout(30_000);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
-            ByteArrayOutputStream answer = new ByteArrayOutputStream();
-            byte[] buffer = new byte[8192];
-            try {
-                for (int n; (n = socket.getInputStream().read(buffer)) > 0; ) {
-                    answer.write(buffer, 0, n);
-                    if (complete(answer.toString(StandardCharsets.UTF_8))) {
-                        break;
-                    }
-                }
-            } catch (SocketTimeoutException | SocketException e) {
-                // The server may reset a connection it refuses; what arrived before is the answer.
-            }
-            return answer.toString(StandardCharsets.UTF_8);
+            RawAnswer answer = RawAnswer.read(socket.getInputStream());
+            return answer.head() + answer.body();
         }
-    }
-
-    /** Whether the answer's head and as much body as its Content-Length says have arrived. */
-    private static boolean complete(String answer) {
-        int end = answer.indexOf("\r\n\r\n");
-        if (end < 0) {
-            return false;
-        }
-        long length = answer.substring(0, end).lines()
-                .filter(l -> l.toLowerCase(Locale.ROOT).startsWith("content-length:"))
-                .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).trim()))
-                .findFirst().orElse(0);
-        return answer.length() - end - 4 >= length;
     }
 
     private static void assertJsonError(String answer, String errorType) throws IOException {

@@ -1,7 +1,6 @@
 package io.meshinfer.server.mesh;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +19,7 @@ import io.meshinfer.connect.tls.CaRoots;
 import io.meshinfer.connect.tls.ConnectTls;
 import io.meshinfer.connect.tls.IdentityState;
 import io.meshinfer.connect.tls.LeafCert;
+import io.meshinfer.server.RawAnswer;
 
 /**
  * A Connect-native caller holding a leaf the Consul agent issued, as another service in the mesh would: it trusts
@@ -99,39 +99,15 @@ final class MeshCaller {
                     .getBytes(StandardCharsets.US_ASCII));
             out.write(bytes);
             out.flush();
-            InputStream in = socket.getInputStream();
-            String head = readHead(in);
-            if (!head.startsWith("HTTP/1.1 ")) {
-                throw new IOException("no HTTP answer: '" + head + "'");
+            RawAnswer answer = RawAnswer.read(socket.getInputStream());
+            if (!answer.head().startsWith("HTTP/1.1 ")) {
+                throw new IOException("no HTTP answer: '" + answer.head() + "'");
             }
-            in.readNBytes(contentLength(head));
             X509Certificate served = (X509Certificate) socket.getSession().getPeerCertificates()[0];
             if (!resume) {
                 socket.getSession().invalidate();
             }
-            return new Answer(Integer.parseInt(head.substring(9, 12)), LeafCert.serialOf(served));
+            return new Answer(answer.status(), LeafCert.serialOf(served));
         }
-    }
-
-    // The status line and headers, up to the blank line.
-    private static String readHead(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        int b;
-        while ((b = in.read()) != -1) {
-            head.append((char) b);
-            if (head.length() >= 4 && head.lastIndexOf("\r\n\r\n") == head.length() - 4) {
-                break;
-            }
-        }
-        return head.toString();
-    }
-
-    private static int contentLength(String head) {
-        for (String line : head.split("\r\n")) {
-            if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
-                return Integer.parseInt(line.substring(15).trim());
-            }
-        }
-        return 0;
     }
 }
