@@ -3,6 +3,7 @@ package io.meshinfer.bench;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -12,8 +13,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,18 +35,22 @@ import io.meshinfer.tokenizers.Encoding;
 import io.meshinfer.tokenizers.TruncationDirection;
 
 /**
- * The load harness: batching throughput at 64 concurrent clients (on against off, with the raw ONNX Runtime bound
+ * The load harness: the overhead ratio with HTTP and in-process runs interleaved (in several JVMs, beside its floors),
+ * the same over mTLS, batching throughput at 64 concurrent clients (on against off, with the raw ONNX Runtime bound
  * measured in the same run), start-to-ready time, and resident memory against a bare ONNX Runtime session. Prints
  * numbers and ratios; asserts nothing.
  *
- * <p>Usage: {@code LoadHarness [--seconds N] [--clients N] [--jmh FILE] [--jar FILE]}. Every request loop is
- * bounded in time and talks only to loopback.
+ * <p>Usage: {@code LoadHarness [--seconds N] [--clients N] [--forks N] [--samples N] [--jmh FILE] [--jar FILE]}.
+ * Every request loop is bounded in time and talks only to loopback.
  */
 public final class LoadHarness {
     private static final List<String> SENTENCES = List.of(
             "What is Deep Learning?", "The cat sat on the mat.", "How do I reset my password?",
             "Inference servers batch requests.", "A quick brown fox jumps over the lazy dog.",
             "Where is the nearest train station?", "Embeddings map text to vectors.", "It rained all day.");
+
+    /** Runs only the interleaved overhead, in this JVM, and prints its {@link OverheadRun} last. */
+    private static final String ONE_FORK = "--overhead-one-jvm";
 
     private LoadHarness() {
     }
@@ -54,12 +61,16 @@ public final class LoadHarness {
         String jmh = stringArg(args, "--jmh", "");
         String jar = stringArg(args, "--jar", "server/target/meshinfer.jar");
 
+        if (List.of(args).contains(ONE_FORK)) {
+            System.out.println(interleavedOverhead(intArg(args, "--samples", 1000)).line());
+            return;
+        }
         System.out.println("== meshinfer load harness (" + Runtime.getRuntime().availableProcessors() + " cores) ==");
         if (!jmh.isEmpty() && Files.isRegularFile(Path.of(jmh))) {
             overhead(Path.of(jmh));
         }
-        interleavedOverhead(intArg(args, "--samples", 2000));
-        mtlsOverhead(intArg(args, "--samples", 2000));
+        overheadAcrossForks(intArg(args, "--forks", 5), intArg(args, "--samples", 1000));
+        mtlsOverhead(intArg(args, "--samples", 1000));
         batching(seconds, clients);
         if (Files.isRegularFile(Path.of(jar))) {
             startupAndMemory(Path.of(jar));
@@ -96,7 +107,7 @@ public final class LoadHarness {
      * exchange, which does no work at all), and that floor with the design's hand-off to a platform thread, the least
      * any server built this way adds.
      */
-    static void interleavedOverhead(int samples) throws Exception {
+    static OverheadRun interleavedOverhead(int samples) throws Exception {
         try (MeshinferServer server = InProcess.server();
              RawHttpClient client = new RawHttpClient(server.port());
              BareServer bareServer = BareServer.start(
@@ -166,6 +177,70 @@ public final class LoadHarness {
             System.out.printf(Locale.ROOT, "design floor (the Helidon floor plus the hand-off to a platform thread "
                     + "and back that JNI inference requires): p50 %.1f us; in-process + design floor = %.3f; measured "
                     + "overhead / design floor = %.3f%n", p50HandOff, designFloor, (p50Http / p50Local) / designFloor);
+            return new OverheadRun(p50Http / p50Local, bound, designFloor);
+        }
+    }
+
+    /**
+     * The interleaved ratio in several JVMs, one after the other, and the medians. Within one JVM the ratio is
+     * steady, but between JVMs it moves by about 0.02 on this VM (the JIT compiles and lays out the server's path
+     * differently each time, while the floors' short paths barely move), so one JVM's ratio is a sample, not the
+     * answer.
+     */
+    static void overheadAcrossForks(int forks, int samples) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadHarness.class.getName(), ONE_FORK,
+                               "--samples", Integer.toString(samples)));
+        List<OverheadRun> runs = new ArrayList<>();
+        for (int fork = 1; fork <= forks; fork++) {
+            System.out.println("-- overhead, JVM " + fork + " of " + forks);
+            Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream()))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    String printed = line;
+                    OverheadRun.parse(line).ifPresentOrElse(runs::add, () -> System.out.println(printed));
+                }
+            }
+            if (child.waitFor() != 0) {
+                throw new IllegalStateException("overhead JVM " + fork + " exited with " + child.exitValue());
+            }
+        }
+        double median = median(runs.stream().mapToDouble(OverheadRun::ratio).toArray());
+        System.out.printf(Locale.ROOT, "overhead, interleaved, median of %d JVMs: %.3f (target <= 1.10; each JVM: %s); "
+                + "bound %.3f; design floor %.3f; measured overhead / design floor %.3f%n", runs.size(), median,
+                          runs.stream().map(r -> String.format(Locale.ROOT, "%.3f", r.ratio())).toList(),
+                          median(runs.stream().mapToDouble(OverheadRun::bound).toArray()),
+                          median(runs.stream().mapToDouble(OverheadRun::designFloor).toArray()),
+                          median(runs.stream().mapToDouble(r -> r.ratio() / r.designFloor()).toArray()));
+    }
+
+    private static double median(double[] values) {
+        Arrays.sort(values);
+        int n = values.length;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    }
+
+    /**
+     * One JVM's interleaved ratio and two of its references, each as (in-process + reference) ÷ in-process.
+     * Passed from a forked JVM to the harness as one line of its output.
+     */
+    record OverheadRun(double ratio, double bound, double designFloor) {
+        private static final String PREFIX = "overhead-run ";
+
+        String line() {
+            return PREFIX + ratio + " " + bound + " " + designFloor;
+        }
+
+        static Optional<OverheadRun> parse(String line) {
+            if (!line.startsWith(PREFIX)) {
+                return Optional.empty();
+            }
+            String[] v = line.substring(PREFIX.length()).split(" ");
+            return Optional.of(new OverheadRun(Double.parseDouble(v[0]), Double.parseDouble(v[1]),
+                                               Double.parseDouble(v[2])));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.meshinfer.models.batch;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -274,8 +275,11 @@ public final class Batcher implements AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             Job job = batch.get(i);
             int rows = model.tokenLevel() ? job.encoding.length() : 1;
-            float[] values = new float[rows * width];
-            System.arraycopy(output, i * rowStride, values, 0, values.length);
+            int from = i * rowStride;
+            // The only member of a batch owns the graph's whole output; copying it would be a pass over cold memory
+            // on the way back to the caller.
+            float[] values = batch.size() == 1 && output.length == rows * width
+                    ? output : Arrays.copyOfRange(output, from, from + rows * width);
             job.result.complete(new ModelOutput(values, rows, width, start - job.enqueuedNanos, inferenceNanos,
                                                 batch.size()));
         }
