@@ -183,9 +183,8 @@ public final class LoadHarness {
 
     /**
      * The interleaved ratio in several JVMs, one after the other, and the medians. Within one JVM the ratio is
-     * steady, but between JVMs it moves by about 0.02 on this VM (the JIT compiles and lays out the server's path
-     * differently each time, while the floors' short paths barely move), so one JVM's ratio is a sample, not the
-     * answer.
+     * steady, but between JVMs it moves by about 0.02 on this VM while the floors barely move (most likely each JVM
+     * compiles the server's long path a little differently), so one JVM's ratio is a sample, not the answer.
      */
     static void overheadAcrossForks(int forks, int samples) throws Exception {
         List<String> command = new ArrayList<>();
