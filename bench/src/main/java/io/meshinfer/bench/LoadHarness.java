@@ -56,15 +56,15 @@ public final class LoadHarness {
     }
 
     public static void main(String[] args) throws Exception {
+        if (List.of(args).contains(ONE_FORK)) {
+            System.out.println(interleavedOverhead(intArg(args, "--samples", 1000)).line());
+            return;
+        }
         int seconds = intArg(args, "--seconds", 15);
         int clients = intArg(args, "--clients", 64);
         String jmh = stringArg(args, "--jmh", "");
         String jar = stringArg(args, "--jar", "server/target/meshinfer.jar");
 
-        if (List.of(args).contains(ONE_FORK)) {
-            System.out.println(interleavedOverhead(intArg(args, "--samples", 1000)).line());
-            return;
-        }
         System.out.println("== meshinfer load harness (" + Runtime.getRuntime().availableProcessors() + " cores) ==");
         if (!jmh.isEmpty() && Files.isRegularFile(Path.of(jmh))) {
             overhead(Path.of(jmh));
@@ -195,7 +195,8 @@ public final class LoadHarness {
         List<OverheadRun> runs = new ArrayList<>();
         for (int fork = 1; fork <= forks; fork++) {
             System.out.println("-- overhead, JVM " + fork + " of " + forks);
-            Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            // Its log goes where this JVM's goes, so that a JVM that fails says why.
+            Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream()))) {
                 String line;
                 while ((line = out.readLine()) != null) {
