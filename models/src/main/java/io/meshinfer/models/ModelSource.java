@@ -29,8 +29,9 @@ public record ModelSource(String name, String location, Optional<String> variant
 
     /**
      * Parses the {@code --model} flag's {@code NAME=DIR} form; a bare {@code DIR} is named after its last folder.
+     * The variant and pooling come from their own settings.
      */
-    public static ModelSource parse(String spec, Optional<String> variant) {
+    public static ModelSource parse(String spec) {
         int eq = spec.indexOf('=');
         String name;
         String location;
@@ -43,7 +44,7 @@ public record ModelSource(String name, String location, Optional<String> variant
                     ? location.substring(BUILTIN_PREFIX.length())
                     : String.valueOf(Path.of(location).getFileName());
         }
-        return new ModelSource(name, location, variant, Optional.empty());
+        return new ModelSource(name, location, Optional.empty(), Optional.empty());
     }
 
     public boolean builtin() {

@@ -2,6 +2,7 @@ package io.meshinfer.server;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 
 import io.helidon.webserver.WebServer;
@@ -77,11 +78,11 @@ public final class MeshinferServer implements AutoCloseable {
                 metrics.watch(c);
                 service.addFilter(new CallerAuthorization(c, exchange, metrics));
             });
-            new ServiceRouting(exchange, inference, config).register(service);
             MeshinferServer[] self = new MeshinferServer[1];
+            BooleanSupplier ready = () -> self[0] != null && self[0].ready();
+            new ServiceRouting(exchange, inference, config, ready).register(service);
             HttpRouting.Builder admin = HttpRouting.builder();
-            new AdminRouting(metrics, () -> self[0] != null && self[0].ready(),
-                             () -> connect.map(ConnectService::status)).register(admin);
+            new AdminRouting(metrics, ready, () -> connect.map(ConnectService::status)).register(admin);
 
             DirectHandlers transportErrors = TransportErrors.handlers(metrics);
             var listeners = WebServer.builder();

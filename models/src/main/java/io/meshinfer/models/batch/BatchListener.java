@@ -11,10 +11,11 @@ public interface BatchListener {
      *
      * @param model          the model's name
      * @param inputs         inputs in the batch
-     * @param paddedTokens   inputs × padded length
+     * @param tokens         the inputs' own tokens
+     * @param paddedTokens   inputs × padded length: what the graph computed
      * @param inferenceNanos time spent in the graph
      */
-    default void batchDone(String model, int inputs, int paddedTokens, long inferenceNanos) {
+    default void batchDone(String model, int inputs, int tokens, int paddedTokens, long inferenceNanos) {
     }
 
     /** An input was dropped before inference because its caller had stopped waiting. */

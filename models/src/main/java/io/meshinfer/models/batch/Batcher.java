@@ -251,8 +251,10 @@ public final class Batcher implements AutoCloseable {
     private void run(List<Job> batch) {
         long start = System.nanoTime();
         int longest = 0;
+        int tokens = 0;
         for (Job job : batch) {
             longest = Math.max(longest, job.encoding.length());
+            tokens += job.encoding.length();
         }
         buffers.reset(batch.size(), longest);
         for (int row = 0; row < batch.size(); row++) {
@@ -269,7 +271,7 @@ public final class Batcher implements AutoCloseable {
             return;
         }
         long inferenceNanos = System.nanoTime() - start;
-        listener.batchDone(model.name(), batch.size(), batch.size() * longest, inferenceNanos);
+        listener.batchDone(model.name(), batch.size(), tokens, batch.size() * longest, inferenceNanos);
         int width = model.width();
         int rowStride = model.tokenLevel() ? longest * width : width;
         for (int i = 0; i < batch.size(); i++) {

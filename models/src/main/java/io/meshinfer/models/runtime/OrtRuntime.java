@@ -114,7 +114,7 @@ public final class OrtRuntime {
     }
 
     /** Graph optimisation on, the configured threads, and the device's execution provider. */
-    private void configure(OrtSession.SessionOptions options, Device device) throws OrtException {
+    void configure(OrtSession.SessionOptions options, Device device) throws OrtException {
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
         if (globalThreads) {

@@ -31,8 +31,8 @@ class BatcherTest {
         final AtomicInteger dropped = new AtomicInteger();
 
         @Override
-        public void batchDone(String model, int inputs, int paddedTokens, long inferenceNanos) {
-            batches.add(new int[] {inputs, paddedTokens});
+        public void batchDone(String model, int inputs, int tokens, int paddedTokens, long inferenceNanos) {
+            batches.add(new int[] {inputs, paddedTokens, tokens});
         }
 
         @Override
@@ -61,6 +61,8 @@ class BatcherTest {
             assertEquals(1, recorder.batches.size());
             int longest = encodings.stream().mapToInt(Encoding::length).max().orElseThrow();
             assertEquals(3 * longest, recorder.batches.getFirst()[1]);
+            assertEquals(encodings.stream().mapToInt(Encoding::length).sum(), recorder.batches.getFirst()[2],
+                         "the batch's own tokens, without padding");
         }
     }
 

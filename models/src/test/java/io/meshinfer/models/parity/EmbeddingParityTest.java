@@ -31,6 +31,7 @@ class EmbeddingParityTest {
             ModelDescription d = model.description();
             assertEquals(reference.get("max_seq_length").asInt(), d.maxLength());
             assertEquals(reference.get("pooling").asText(), d.pooling().label());
+            assertEquals(reference.get("normalized").asBoolean(), d.normalize(), "the Normalize module is found");
             double worst = 1;
             for (JsonNode c : cases) {
                 String text = c.get("text").asText();
@@ -38,9 +39,13 @@ class EmbeddingParityTest {
                 assertArrayEquals(Fixtures.longs(c.get("input_ids")), e.ids(), "token ids of " + text);
                 ModelOutput out = model.submit(e, () -> false).get(60, TimeUnit.SECONDS);
                 float[] vector = EmbeddingHead.pool(out, d.pooling(), 0, d.normalize());
-                double cosine = Fixtures.cosine(Fixtures.floats(c.get("embedding")), vector);
+                float[] expected = Fixtures.floats(c.get("embedding"));
+                assertEquals(reference.get("dimension").asInt(), vector.length);
+                double cosine = Fixtures.cosine(expected, vector);
                 worst = Math.min(worst, cosine);
                 assertTrue(cosine >= 0.9999, "cosine " + cosine + " for " + text);
+                // Cosine ignores length; the vectors' lengths must agree too (1 when normalised).
+                assertEquals(Fixtures.length(expected), Fixtures.length(vector), 1e-4, "length of " + text);
             }
             System.out.printf("%s: %d texts, worst cosine %.7f%n", builtin, cases.size(), worst);
         }

@@ -47,6 +47,15 @@ public final class Fixtures {
         return out;
     }
 
+    /** The Euclidean length of a vector. */
+    public static double length(float[] v) {
+        double sum = 0;
+        for (float x : v) {
+            sum += (double) x * x;
+        }
+        return Math.sqrt(sum);
+    }
+
     public static double cosine(float[] a, float[] b) {
         double dot = 0;
         double na = 0;

@@ -68,17 +68,7 @@ public record ServerConfig(String host,
         requireLoopback(Settings.ADMIN_HOST, adminHost, allowPublic || bool(values, Settings.ALLOW_PUBLIC_ADMIN),
                         Settings.ALLOW_PUBLIC_ADMIN);
 
-        Optional<String> variant = optional(values, Settings.ONNX_VARIANT);
-        Optional<Pooling> pooling = optional(values, Settings.POOLING).map(Pooling::parse);
-        List<ModelSource> models = new ArrayList<>();
-        for (String spec : values.get(Settings.MODEL)) {
-            try {
-                ModelSource parsed = ModelSource.parse(spec, variant);
-                models.add(new ModelSource(parsed.name(), parsed.location(), variant, pooling));
-            } catch (IllegalArgumentException e) {
-                throw new SettingException("invalid value '" + spec + "' for model: " + e.getMessage());
-            }
-        }
+        List<ModelSource> models = models(values);
 
         BatchPolicy batch = new BatchPolicy(integer(values, Settings.MAX_BATCH_TOKENS),
                                             integer(values, Settings.MAX_BATCH_REQUESTS),
@@ -102,6 +92,71 @@ public record ServerConfig(String host,
                                 optional(values, Settings.CACHE_DIR).map(Path::of).orElseGet(ServerConfig::cacheHome),
                                 one(values, Settings.LOG_LEVEL),
                                 connect(values, plaintext));
+    }
+
+    /** The {@code --model} list, each with its own ONNX variant and pooling override. */
+    private static List<ModelSource> models(Map<Setting, List<String>> values) {
+        List<ModelSource> parsed = new ArrayList<>();
+        for (String spec : values.get(Settings.MODEL)) {
+            try {
+                parsed.add(ModelSource.parse(spec));
+            } catch (IllegalArgumentException e) {
+                throw new SettingException("invalid value '" + spec + "' for model: " + e.getMessage());
+            }
+        }
+        List<String> names = parsed.stream().map(ModelSource::name).toList();
+        PerModel variants = PerModel.of(Settings.ONNX_VARIANT, values.get(Settings.ONNX_VARIANT), names);
+        PerModel poolings = PerModel.of(Settings.POOLING, values.get(Settings.POOLING), names);
+        List<ModelSource> models = new ArrayList<>();
+        for (ModelSource source : parsed) {
+            Optional<String> variant = variants.valueFor(source.name());
+            if (source.builtin() && variant.isPresent()) {
+                Setting setting = Settings.ONNX_VARIANT;
+                throw new SettingException("invalid value '" + variant.get() + "' for " + setting.name() + ": the "
+                        + "built-in model " + source.name() + " ships model.onnx only; give the variant to the other "
+                        + "models by name (" + setting.flag() + " MODEL=" + variant.get() + ")");
+            }
+            models.add(new ModelSource(source.name(), source.location(), variant,
+                                       poolings.valueFor(source.name()).map(Pooling::parse)));
+        }
+        return models;
+    }
+
+    /**
+     * A setting given per model: {@code MODEL=VALUE} for one model, a bare value for every model that has none of
+     * its own.
+     */
+    private record PerModel(Optional<String> forAll, Map<String, String> byModel) {
+        static PerModel of(Setting setting, List<String> raw, List<String> modelNames) {
+            Optional<String> forAll = Optional.empty();
+            Map<String, String> byModel = new LinkedHashMap<>();
+            for (String value : raw) {
+                int eq = value.indexOf('=');
+                if (eq < 0) {
+                    if (forAll.isPresent()) {
+                        throw new SettingException("invalid value '" + value + "' for " + setting.name() + ": "
+                                + "given twice for every model (" + forAll.get() + " and " + value + "); "
+                                + "name a model to give it its own: " + setting.flag() + " MODEL=" + value);
+                    }
+                    forAll = Optional.of(value);
+                    continue;
+                }
+                String model = value.substring(0, eq);
+                if (!modelNames.contains(model)) {
+                    throw new SettingException("invalid value '" + value + "' for " + setting.name() + ": no model "
+                            + "is named " + model + " (models: " + String.join(", ", modelNames) + ")");
+                }
+                if (byModel.putIfAbsent(model, value.substring(eq + 1)) != null) {
+                    throw new SettingException("invalid value '" + value + "' for " + setting.name() + ": given "
+                            + "twice for model " + model);
+                }
+            }
+            return new PerModel(forAll, byModel);
+        }
+
+        Optional<String> valueFor(String model) {
+            return Optional.ofNullable(byModel.get(model)).or(() -> forAll);
+        }
     }
 
     private static ConnectConfig connect(Map<Setting, List<String>> values, boolean plaintext) {

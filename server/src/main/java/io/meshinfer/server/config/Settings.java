@@ -11,6 +11,7 @@ import static io.meshinfer.server.config.Validators.bool;
 import static io.meshinfer.server.config.Validators.integer;
 import static io.meshinfer.server.config.Validators.nonEmpty;
 import static io.meshinfer.server.config.Validators.oneOf;
+import static io.meshinfer.server.config.Validators.perModel;
 import static io.meshinfer.server.config.Validators.port;
 import static io.meshinfer.server.config.Validators.serviceName;
 
@@ -74,11 +75,11 @@ public final class Settings {
             "default-model", "", "NAME", "model served on the un-prefixed routes (default: the first)", false,
             any());
     public static final Setting ONNX_VARIANT = new Setting(
-            "onnx-variant", "", "NAME", "ONNX file to load: model_NAME.onnx (e.g. quantized, O4) or a file name",
-            false, any());
+            "onnx-variant", "", "[MODEL=]NAME", "ONNX file to load: model_NAME.onnx (e.g. quantized, O4) or a file "
+            + "name; for every model, or for MODEL only (repeatable)", true, perModel(nonEmpty()));
     public static final Setting POOLING = new Setting(
-            "pooling", "", "MODE", "override embedding pooling: mean, cls, max, last_token", false,
-            raw -> raw.isBlank() ? "" : Pooling.parse(raw).label());
+            "pooling", "", "[MODEL=]MODE", "override embedding pooling: mean, cls, max, last_token; for every model, "
+            + "or for MODEL only (repeatable)", true, perModel(raw -> Pooling.parse(raw).label()));
     public static final Setting DEVICE = new Setting(
             "device", "cpu", "DEVICE", "cpu, cuda or cuda:N (needs the gpu build)", false,
             raw -> Device.parse(raw).toString());

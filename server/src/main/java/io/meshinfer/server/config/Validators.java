@@ -60,6 +60,14 @@ final class Validators {
         return String::trim;
     }
 
+    /** A per-model value, {@code NAME=VALUE} for one model or a bare value for all; {@code value} checks the value. */
+    static Function<String, String> perModel(Function<String, String> value) {
+        return raw -> {
+            int eq = raw.indexOf('=');
+            return eq < 0 ? value.apply(raw) : raw.substring(0, eq).trim() + "=" + value.apply(raw.substring(eq + 1));
+        };
+    }
+
     /** A Consul service name: what a SPIFFE ID and a DNS label accept. */
     static Function<String, String> serviceName() {
         return raw -> {

@@ -37,6 +37,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(Status.BAD_REQUEST_400, ErrorType.EMPTY, message, param);
     }
 
+    /** A route this kind of model does not serve: 424, as TEI answers it. */
+    public static ApiException wrongModelType(String message) {
+        return new ApiException(Status.FAILED_DEPENDENCY_424, ErrorType.MODEL_TYPE, message);
+    }
+
     public Status status() {
         return status;
     }

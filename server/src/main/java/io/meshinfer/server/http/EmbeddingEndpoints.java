@@ -40,7 +40,7 @@ public final class EmbeddingEndpoints {
         JsonBody body = call.body();
         ModelDescription model = requireEmbedding(call.model());
         if (!model.tokenLevel()) {
-            throw ApiException.validation("model " + model.name() + " only outputs pooled embeddings; "
+            throw ApiException.wrongModelType("model " + model.name() + " only outputs pooled embeddings; "
                                                   + "/embed_all needs a per-token output");
         }
         List<Inputs.Input> inputs = Inputs.parse(body.required("inputs"), "inputs", maxClientBatchSize,
@@ -151,7 +151,7 @@ public final class EmbeddingEndpoints {
     static ModelDescription requireEmbedding(Model model) {
         ModelDescription d = model.description();
         if (d.task() != ModelTask.EMBEDDING) {
-            throw ApiException.validation("model " + d.name() + " is a " + d.task().label()
+            throw ApiException.wrongModelType("model " + d.name() + " is a " + d.task().label()
                                                   + " model, not an embedding model");
         }
         return d;

@@ -5,6 +5,8 @@ public enum ErrorType {
     VALIDATION("Validation", "invalid_request_error", "validation"),
     TOKENIZER("Tokenizer", "invalid_request_error", "tokenization"),
     BACKEND("Backend", "server_error", "inference"),
+    /** A route for another kind of model (TEI answers it as a backend error: 424 {@code Backend}). */
+    MODEL_TYPE("Backend", "invalid_request_error", "model_type"),
     OVERLOADED("Overloaded", "rate_limit_exceeded", "overloaded"),
     UNHEALTHY("Unhealthy", "server_error", "unhealthy"),
     /** The caller's deadline passed first (TEI has no deadlines, so no TEI value to follow). */
@@ -12,6 +14,8 @@ public enum ErrorType {
     /** The caller hung up before its answer was ready. */
     CLIENT_CLOSED("ClientClosed", "client_closed", "client_closed"),
     EMPTY("Empty", "invalid_request_error", "validation"),
+    /** More inputs than {@code --max-client-batch-size}: TEI's {@code Validation}, counted as {@code batch_size}. */
+    BATCH_SIZE("Validation", "invalid_request_error", "batch_size"),
     PAYLOAD_TOO_LARGE("PayloadTooLarge", "invalid_request_error", "payload_too_large"),
     FORBIDDEN("Forbidden", "permission_error", "forbidden"),
     NOT_FOUND("NotFound", "not_found_error", "not_found"),

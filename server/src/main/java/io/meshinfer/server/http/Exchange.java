@@ -59,9 +59,9 @@ public final class Exchange {
     public enum Style {
         TEI, OPENAI;
 
-        /** The style of a request path: OpenAI's under {@code /v1/}, TEI's elsewhere. */
+        /** The style of a request path: OpenAI's under {@code /v1/} and on TEI's {@code /embeddings}, else TEI's. */
         static Style of(String path) {
-            return path.startsWith("/v1/") ? OPENAI : TEI;
+            return path.startsWith("/v1/") || path.equals("/embeddings") ? OPENAI : TEI;
         }
     }
 

@@ -102,7 +102,7 @@ public final class Inputs {
     /** A 413 when a request carries more inputs than {@code --max-client-batch-size}. */
     public static void checkBatchSize(int size, int maxBatch, String field) {
         if (size > maxBatch) {
-            throw new ApiException(Status.REQUEST_ENTITY_TOO_LARGE_413, ErrorType.VALIDATION,
+            throw new ApiException(Status.REQUEST_ENTITY_TOO_LARGE_413, ErrorType.BATCH_SIZE,
                                    "batch size " + size + " > maximum allowed batch size " + maxBatch, field);
         }
     }
@@ -113,6 +113,13 @@ public final class Inputs {
             throw ApiException.empty(field, "`" + field + "` cannot contain an empty string");
         }
         return text;
+    }
+
+    /** A text pair is empty only when both sides are, as in TEI: a pair with one side is still a question. */
+    public static void requirePairNotEmpty(String first, String second, String field) {
+        if (first.isEmpty() && second.isEmpty()) {
+            throw ApiException.empty(field, "`" + field + "` cannot contain a pair of empty strings");
+        }
     }
 
     private static Input text(String text, String field) {

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
@@ -27,9 +28,12 @@ public final class ServiceRouting {
     private final ServerConfig config;
     private final EmbeddingEndpoints embeddings;
     private final TextEndpoints text;
+    private final BooleanSupplier ready;
 
-    public ServiceRouting(Exchange exchange, Inference inference, ServerConfig config) {
+    /** @param ready whether the server takes traffic: {@code /health} answers 503 while it does not (draining) */
+    public ServiceRouting(Exchange exchange, Inference inference, ServerConfig config, BooleanSupplier ready) {
         this.exchange = exchange;
+        this.ready = ready;
         this.inference = inference;
         this.config = config;
         this.embeddings = new EmbeddingEndpoints(config.maxClientBatchSize());
@@ -51,25 +55,33 @@ public final class ServiceRouting {
                 routing.post(prefix + "/" + route, exchange.post(route, Style.TEI, null, endpoint));
                 routing.any(prefix + "/" + route, methodNotAllowed(route, Style.TEI, "POST"));
             });
+            // POST / is the model's own task, as in TEI; /invocations is the same for SageMaker's contract.
             routing.post(prefix + "/", exchange.post("compat", Style.TEI, null, this::compat));
+            routing.post(prefix + "/invocations", exchange.post("compat", Style.TEI, null, this::compat));
+            routing.any(prefix + "/invocations", methodNotAllowed("compat", Style.TEI, "POST"));
             if (!prefix.isEmpty()) {
                 // InferenceClient(base_url=".../models/NAME") posts to the base URL itself, without a slash.
                 routing.post(prefix, exchange.post("compat", Style.TEI, null, this::compat));
+                routing.any(prefix, methodNotAllowed("compat", Style.TEI, "POST"));
             }
             routing.get(prefix + "/info", this::info);
-            routing.get(prefix + "/health", this::health);
-            routing.get(prefix + "/ping", this::health);
             routing.any(prefix + "/info", methodNotAllowed("info", Style.TEI, "GET"));
+            for (String health : List.of("/health", "/ping", "/")) {
+                routing.get(prefix + health, this::health);
+            }
             routing.any(prefix + "/health", methodNotAllowed("health", Style.TEI, "GET"));
+            routing.any(prefix + "/ping", methodNotAllowed("health", Style.TEI, "GET"));
+            routing.any(prefix + "/", methodNotAllowed("compat", Style.TEI, "GET or POST"));
         }
-        routing.post("/v1/embeddings", exchange.post("openai_embeddings", Style.OPENAI, "model", embeddings::openAi));
-        routing.any("/v1/embeddings", methodNotAllowed("openai_embeddings", Style.OPENAI,
-                                                                              "POST"));
+        // TEI serves OpenAI's route with and without /v1, for clients whose base URL lacks it.
+        for (String path : List.of("/v1/embeddings", "/embeddings")) {
+            routing.post(path, exchange.post("openai_embeddings", Style.OPENAI, "model", embeddings::openAi));
+            routing.any(path, methodNotAllowed("openai_embeddings", Style.OPENAI, "POST"));
+        }
         routing.get("/v1/models", this::openAiModels);
-        routing.get("/", this::health);
+        routing.any("/v1/models", methodNotAllowed("openai_models", Style.OPENAI, "GET"));
         routing.any("/v1/*", exchange.always("unknown", Style.OPENAI, notFound()));
         routing.any("/*", exchange.always("unknown", Style.TEI, notFound()));
-        routing.any("/", exchange.always("unknown", Style.TEI, notFound()));
     }
 
     /**
@@ -144,7 +156,14 @@ public final class ServiceRouting {
     }
 
     private void health(ServerRequest req, ServerResponse res) {
-        named(req, res, "health").ifPresent(model -> exchange.answer(res, "health", () -> Map.of("status", "ok")));
+        named(req, res, "health").ifPresent(model -> {
+            if (ready.getAsBoolean()) {
+                exchange.answer(res, "health", () -> Map.of("status", "ok"));
+            } else {
+                exchange.fail(res, "health", Style.TEI, new ApiException(
+                        Status.SERVICE_UNAVAILABLE_503, ErrorType.UNHEALTHY, "not ready: the server is draining"));
+            }
+        });
     }
 
     private void openAiModels(ServerRequest req, ServerResponse res) {

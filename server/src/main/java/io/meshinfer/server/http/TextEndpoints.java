@@ -33,7 +33,7 @@ public final class TextEndpoints {
     public Object predict(Call call) {
         ModelDescription model = call.model().description();
         if (model.task() == ModelTask.EMBEDDING) {
-            throw ApiException.validation("model " + model.name() + " is an embedding model; /predict needs a "
+            throw ApiException.wrongModelType("model " + model.name() + " is an embedding model; /predict needs a "
                                                   + "classifier");
         }
         JsonBody body = call.body();
@@ -54,10 +54,15 @@ public final class TextEndpoints {
             if (sequence.isTextual()) {
                 firsts.add(Inputs.nonEmpty(sequence.textValue(), "inputs"));
                 seconds.add(null);
-            } else if (sequence.isArray() && (sequence.size() == 1 || sequence.size() == 2)) {
+            } else if (sequence.isArray() && sequence.size() == 1) {
                 firsts.add(Inputs.nonEmpty(JsonBody.text(sequence.get(0), "inputs"), "inputs"));
-                seconds.add(sequence.size() == 2
-                                    ? Inputs.nonEmpty(JsonBody.text(sequence.get(1), "inputs"), "inputs") : null);
+                seconds.add(null);
+            } else if (sequence.isArray() && sequence.size() == 2) {
+                String first = JsonBody.text(sequence.get(0), "inputs");
+                String second = JsonBody.text(sequence.get(1), "inputs");
+                Inputs.requirePairNotEmpty(first, second, "inputs");
+                firsts.add(first);
+                seconds.add(second);
             } else if (sequence.isArray() && sequence.isEmpty()) {
                 throw ApiException.empty("inputs", "`inputs` cannot be empty");
             } else {
@@ -86,16 +91,16 @@ public final class TextEndpoints {
         JsonBody body = call.body();
         ModelDescription model = call.model().description();
         if (model.task() != ModelTask.RERANKER) {
-            throw ApiException.validation("model " + model.name() + " is a " + model.task().label()
+            throw ApiException.wrongModelType("model " + model.name() + " is a " + model.task().label()
                                                   + " model; /rerank needs a reranker (a classifier with one label)");
         }
-        String query = Inputs.nonEmpty(JsonBody.text(body.required("query"), "query"), "query");
+        String query = JsonBody.text(body.required("query"), "query");
         List<String> texts = JsonBody.texts(body.required("texts"), "texts");
         if (texts.isEmpty()) {
             throw ApiException.empty("texts", "`texts` cannot be empty");
         }
         Inputs.checkBatchSize(texts.size(), maxClientBatchSize, "texts");
-        texts.forEach(t -> Inputs.nonEmpty(t, "texts"));
+        texts.forEach(t -> Inputs.requirePairNotEmpty(query, t, "texts"));
         boolean raw = body.bool("raw_scores").orElse(false);
         boolean returnText = body.bool("return_text").orElse(false);
         List<String> queries = texts.stream().map(t -> query).toList();
@@ -126,6 +131,7 @@ public final class TextEndpoints {
             throw ApiException.empty("inputs", "`inputs` cannot be empty");
         }
         Inputs.checkBatchSize(texts.size(), maxClientBatchSize, "inputs");
+        texts.forEach(t -> Inputs.nonEmpty(t, "inputs"));
         boolean addSpecial = body.bool("add_special_tokens").orElse(true);
         TextTokenizer tokenizer = call.model().tokenizer();
         String prefix = Inputs.promptPrefix(body, call.model().description());
@@ -160,10 +166,12 @@ public final class TextEndpoints {
         } else {
             sequences.add(JsonBody.ids(ids, "ids"));
         }
-        if (sequences.getFirst().length == 0) {
-            throw ApiException.empty("ids", "`ids` cannot be empty");
-        }
         Inputs.checkBatchSize(sequences.size(), maxClientBatchSize, "ids");
+        for (long[] sequence : sequences) {
+            if (sequence.length == 0) {
+                throw ApiException.empty("ids", "`ids` cannot contain an empty list");
+            }
+        }
         boolean skipSpecial = body.bool("skip_special_tokens").orElse(true);
         List<String> texts = new ArrayList<>();
         for (long[] sequence : sequences) {

@@ -71,7 +71,7 @@ public final class Inference {
     public List<Encoding> tokenize(Model model, List<Inputs.Input> inputs, boolean truncate,
                                    TruncationDirection direction, Timings timings) {
         model.expect();
-        return timed(inputs.size(), timings, i -> {
+        return timed(model, inputs.size(), timings, i -> {
             Inputs.Input input = inputs.get(i);
             if (input.text() != null) {
                 return model.tokenizer().encode(input.text(), truncate, direction);
@@ -90,23 +90,23 @@ public final class Inference {
     public List<Encoding> tokenizePairs(Model model, List<String> firsts, List<String> seconds, boolean truncate,
                                         TruncationDirection direction, Timings timings) {
         model.expect();
-        return timed(firsts.size(), timings, i -> seconds.get(i) == null
+        return timed(model, firsts.size(), timings, i -> seconds.get(i) == null
                              ? model.tokenizer().encode(firsts.get(i), truncate, direction)
                              : model.tokenizer().encodePair(firsts.get(i), seconds.get(i), truncate, direction),
                      i -> seconds.get(i) == null ? firsts.get(i) : firsts.get(i) + seconds.get(i));
     }
 
-    private static List<Encoding> timed(int count, Timings timings, IntFunction<Encoding> encode,
+    private static List<Encoding> timed(Model model, int count, Timings timings, IntFunction<Encoding> encode,
                                         IntFunction<String> text) {
         long start = System.nanoTime();
         List<Encoding> encodings = new ArrayList<>(count);
-        int tokens = 0;
+        int[] lengths = new int[count];
         int characters = 0;
         try {
             for (int i = 0; i < count; i++) {
                 Encoding e = encode.apply(i);
                 encodings.add(e);
-                tokens += e.length();
+                lengths[i] = e.length();
                 String t = text.apply(i);
                 characters += t == null ? 0 : t.codePointCount(0, t.length());
             }
@@ -115,7 +115,7 @@ public final class Inference {
         } catch (TokenizerException e) {
             throw new ApiException(Status.UNPROCESSABLE_CONTENT_422, ErrorType.TOKENIZER, e.getMessage());
         }
-        timings.addTokenization(System.nanoTime() - start, count, tokens, characters);
+        timings.addTokenization(model.description().task(), System.nanoTime() - start, lengths, characters);
         return encodings;
     }
 

@@ -1,5 +1,10 @@
 package io.meshinfer.server.inference;
 
+import java.util.Arrays;
+import java.util.Optional;
+
+import io.meshinfer.models.ModelTask;
+
 /**
  * Where one request's time went, by phase. Started when the request reaches the server (the authorization filter
  * when there is one), written by the request's own thread only.
@@ -16,6 +21,8 @@ public final class Timings {
     private int tokens;
     private int characters;
     private int inputs;
+    private int[] inputTokens = new int[1];
+    private ModelTask task;
 
     /** Time the caller's authorization took (mTLS listener only). */
     public void recordAuthz(long nanos) {
@@ -26,11 +33,32 @@ public final class Timings {
         return authzNanos;
     }
 
-    public void addTokenization(long nanos, int inputCount, int tokenCount, int characterCount) {
+    /**
+     * Inputs tokenized for a model of this task.
+     *
+     * @param lengths each input's tokens (after truncation)
+     */
+    public void addTokenization(ModelTask modelTask, long nanos, int[] lengths, int characterCount) {
+        task = modelTask;
         tokenizationNanos += nanos;
-        inputs += inputCount;
-        tokens += tokenCount;
+        if (inputs + lengths.length > inputTokens.length) {
+            inputTokens = Arrays.copyOf(inputTokens, Math.max(inputs + lengths.length, 2 * inputTokens.length));
+        }
+        for (int length : lengths) {
+            inputTokens[inputs++] = length;
+            tokens += length;
+        }
         characters += characterCount;
+    }
+
+    /** The task of the model the request's inputs were tokenized for; empty when none was. */
+    public Optional<ModelTask> task() {
+        return Optional.ofNullable(task);
+    }
+
+    /** The tokens of input {@code i}, in the order the inputs were tokenized. */
+    public int inputTokens(int i) {
+        return inputTokens[i];
     }
 
     /** Inputs the request carried (texts, pairs or token-id lists). */

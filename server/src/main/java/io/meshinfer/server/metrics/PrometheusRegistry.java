@@ -182,14 +182,19 @@ public final class PrometheusRegistry {
         }
 
         public void record(double value) {
+            record(value, 1);
+        }
+
+        /** Records {@code value} {@code times} times. */
+        public void record(double value, long times) {
             for (int i = 0; i < bounds.length; i++) {
                 if (value <= bounds[i]) {
-                    counts.incrementAndGet(i);
+                    counts.addAndGet(i, times);
                     break;
                 }
             }
-            count.incrementAndGet();
-            sum.add(value);
+            count.addAndGet(times);
+            sum.add(value * times);
         }
     }
 }

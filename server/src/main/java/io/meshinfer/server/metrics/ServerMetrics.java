@@ -3,11 +3,13 @@ package io.meshinfer.server.metrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.meshinfer.connect.ConnectService;
 import io.meshinfer.models.Model;
+import io.meshinfer.models.ModelTask;
 import io.meshinfer.models.batch.BatchListener;
 import io.meshinfer.server.inference.Timings;
 import io.meshinfer.server.metrics.PrometheusRegistry.Counter;
@@ -23,8 +25,10 @@ public final class ServerMetrics implements BatchListener {
     private static final double[] SIZES = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024};
     private static final double[] TOKENS = {16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768};
 
+    /** Routes TEI keeps out of its request series: they use the tokenizer only. */
+    private static final Set<String> TOKENIZER_ROUTES = Set.of("tokenize", "decode");
+
     private final PrometheusRegistry registry = new PrometheusRegistry();
-    private final Map<String, RouteSeries> routes = new ConcurrentHashMap<>();
     private final Map<String, Map<Integer, Counter>> statuses = new ConcurrentHashMap<>();
     private final Map<String, BatchSeries> batches = new ConcurrentHashMap<>();
     private final Map<String, Counter> failuresByType = new ConcurrentHashMap<>();
@@ -44,17 +48,24 @@ public final class ServerMetrics implements BatchListener {
                                                               "Time waiting for a batch in seconds", Map.of(), SECONDS);
     private final Histogram inferenceSeconds = registry.histogram("te_request_inference_duration",
                                                                   "Inference time in seconds", Map.of(), SECONDS);
-    private final Histogram inputTokens = registry.histogram("te_request_input_length", "Tokens per request", Map.of(),
+    private final Histogram inputTokens = registry.histogram("te_request_input_length", "Tokens per input", Map.of(),
                                                              TOKENS);
+    private final OperationSeries embeds = operationSeries("embed");
+    private final OperationSeries predictions = operationSeries("predict");
 
-    /** A route's series; TEI also counts per operation ({@code te_embed_count}, {@code te_predict_success}, ...). */
-    private record RouteSeries(Counter received, Counter succeeded, Map<String, Counter> failedBy) {
+    /**
+     * TEI's per-operation series ({@code te_embed_*}, {@code te_predict_*}), which count inputs, not requests.
+     * meshinfer runs a request's inputs together, so each input records its request's times.
+     */
+    private record OperationSeries(Counter received, Counter succeeded, Histogram seconds,
+                                   Histogram tokenizationSeconds, Histogram queueSeconds,
+                                   Histogram inferenceSeconds) {
     }
 
     private record AuthzSource(String source, boolean allowed) {
     }
 
-    private record BatchSeries(Histogram inputs, Histogram paddedTokens, Histogram seconds, Counter batches) {
+    private record BatchSeries(Histogram inputs, Histogram tokens, Histogram paddedTokens, Histogram seconds) {
     }
 
     /** Registers the per-model gauges. */
@@ -73,7 +84,9 @@ public final class ServerMetrics implements BatchListener {
     }
 
     /**
-     * Records one finished inference request (an API route that reads a body and may reach a model).
+     * Records one finished API request (a route that reads a body). As in TEI, {@code /tokenize} and {@code /decode}
+     * count only their failures by type; the rest count in the {@code te_request_*} series, and their inputs in
+     * {@code te_embed_*} or {@code te_predict_*} by the kind of model they were tokenized for.
      *
      * @param route   the route's pattern (never the raw path, to bound the label's values)
      * @param status  the response status code
@@ -82,29 +95,40 @@ public final class ServerMetrics implements BatchListener {
      * @param totalNanos time from the request's arrival to its answer
      */
     public void request(String route, int status, String errorType, Timings timings, long totalNanos) {
-        boolean batch = timings.inputs() > 1;
-        RouteSeries series = routes.computeIfAbsent(route, this::routeSeries);
         statusCounter(route, status).add(1);
-        (batch ? batchRequests : singleRequests).add(1);
-        series.received.add(1);
-        if (status < 400) {
-            (batch ? batchSuccesses : singleSuccesses).add(1);
-            series.succeeded.add(1);
-        } else {
+        if (status >= 400) {
             // Under overload every request is a fast 429: failures take the same path as successes.
             failuresByType.computeIfAbsent(errorType, err -> registry.counter(
                     "te_request_failure", "Inference requests that failed, by error type", Map.of("err", err))).add(1);
-            series.failedBy.computeIfAbsent(errorType, err -> registry.counter(
-                    "te_" + route + "_failure", route + " requests that failed, by error type", Map.of("err", err)))
-                    .add(1);
         }
+        if (TOKENIZER_ROUTES.contains(route)) {
+            return;
+        }
+        boolean batch = timings.inputs() > 1;
+        boolean succeeded = status < 400;
+        (batch ? batchRequests : singleRequests).add(1);
         requestSeconds.record(seconds(totalNanos));
-        if (status < 400) {
+        if (succeeded) {
+            (batch ? batchSuccesses : singleSuccesses).add(1);
             tokenizationSeconds.record(seconds(timings.tokenizationNanos()));
             queueSeconds.record(seconds(timings.queueNanos()));
             inferenceSeconds.record(seconds(timings.inferenceNanos()));
-            inputTokens.record(timings.tokens());
         }
+        for (int i = 0; i < timings.inputs(); i++) {
+            inputTokens.record(timings.inputTokens(i));
+        }
+        timings.task().ifPresent(task -> {
+            OperationSeries operation = task == ModelTask.EMBEDDING ? embeds : predictions;
+            int inputs = timings.inputs();
+            operation.received.add(inputs);
+            if (succeeded) {
+                operation.succeeded.add(inputs);
+                operation.seconds.record(seconds(totalNanos), inputs);
+                operation.tokenizationSeconds.record(seconds(timings.tokenizationNanos() / inputs), inputs);
+                operation.queueSeconds.record(seconds(timings.queueNanos()), inputs);
+                operation.inferenceSeconds.record(seconds(timings.inferenceNanos()), inputs);
+            }
+        });
     }
 
     private Counter statusCounter(String route, int status) {
@@ -123,11 +147,18 @@ public final class ServerMetrics implements BatchListener {
                                 Map.of("method", method));
     }
 
-    private RouteSeries routeSeries(String route) {
-        return new RouteSeries(registry.counter("te_" + route + "_count", route + " requests received", Map.of()),
-                               registry.counter("te_" + route + "_success", route + " requests answered successfully",
-                                                Map.of()),
-                               new ConcurrentHashMap<>());
+    private OperationSeries operationSeries(String operation) {
+        String prefix = "te_" + operation + "_";
+        return new OperationSeries(
+                registry.counter(prefix + "count", "Inputs received for " + operation, Map.of()),
+                registry.counter(prefix + "success", "Inputs answered successfully for " + operation, Map.of()),
+                registry.histogram(prefix + "duration", "Total time per input in seconds", Map.of(), SECONDS),
+                registry.histogram(prefix + "tokenization_duration", "Tokenization time per input in seconds",
+                                   Map.of(), SECONDS),
+                registry.histogram(prefix + "queue_duration", "Time waiting for a batch per input in seconds",
+                                   Map.of(), SECONDS),
+                registry.histogram(prefix + "inference_duration", "Inference time per input in seconds", Map.of(),
+                                   SECONDS));
     }
 
     /**
@@ -173,21 +204,22 @@ public final class ServerMetrics implements BatchListener {
     }
 
     @Override
-    public void batchDone(String model, int inputs, int paddedTokens, long inferenceNanos) {
+    public void batchDone(String model, int inputs, int tokens, int paddedTokens, long inferenceNanos) {
         BatchSeries series = batches.computeIfAbsent(model, this::batchSeries);
         series.inputs.record(inputs);
+        series.tokens.record(tokens);
         series.paddedTokens.record(paddedTokens);
         series.seconds.record(seconds(inferenceNanos));
-        series.batches.add(1);
     }
 
     private BatchSeries batchSeries(String model) {
         Map<String, String> labels = Map.of("model", model);
         return new BatchSeries(registry.histogram("te_batch_next_size", "Inputs per batch", labels, SIZES),
-                               registry.histogram("te_batch_next_tokens", "Padded tokens per batch", labels, TOKENS),
-                               registry.histogram("te_batch_inference_duration", "Graph time per batch in seconds",
-                                                  labels, SECONDS),
-                               registry.counter("te_batch_inference_count", "Batches run", labels));
+                               registry.histogram("te_batch_next_tokens", "Tokens per batch", labels, TOKENS),
+                               registry.histogram("meshinfer_batch_padded_tokens", "Padded tokens per batch (what "
+                                                  + "the graph computes)", labels, TOKENS),
+                               registry.histogram("meshinfer_batch_inference_duration", "Graph time per batch in "
+                                                  + "seconds", labels, SECONDS));
     }
 
     @Override

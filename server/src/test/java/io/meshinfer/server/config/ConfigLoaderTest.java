@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,28 @@ class ConfigLoaderTest {
         ServerConfig c = ConfigLoader.load(List.of("--config", yaml.toString()), Map.of());
         assertEquals(List.of("a", "b"), c.models().stream().map(ModelSource::name).toList());
         assertEquals("b", c.defaultModel().orElseThrow());
-        assertEquals(Pooling.CLS, c.models().getFirst().pooling().orElseThrow());
+        assertEquals(List.of(Optional.of(Pooling.CLS), Optional.of(Pooling.CLS)),
+                     c.models().stream().map(ModelSource::pooling).toList(), "a bare value is for every model");
+    }
+
+    @Test
+    void aVariantOrPoolingNamedForOneModelOverridesTheOneForAll() {
+        ServerConfig c = ConfigLoader.load(List.of("--model", "a=/models/a", "--model", "b=/models/b",
+                                                   "--model", "c=builtin:bge-small-en-v1.5",
+                                                   "--onnx-variant", "a=quantized", "--onnx-variant", "b=O4",
+                                                   "--pooling", "mean", "--pooling", "b=cls"), Map.of());
+        assertEquals(List.of(Optional.of("quantized"), Optional.of("O4"), Optional.empty()),
+                     c.models().stream().map(ModelSource::variant).toList());
+        assertEquals(List.of(Optional.of(Pooling.MEAN), Optional.of(Pooling.CLS), Optional.of(Pooling.MEAN)),
+                     c.models().stream().map(ModelSource::pooling).toList());
+    }
+
+    @Test
+    void perModelSettingsComeAsACommaListFromTheEnvironment() {
+        ServerConfig c = ConfigLoader.load(List.of("--model", "a=/models/a", "--model", "b=/models/b"),
+                                           Map.of("MESHINFER_POOLING", "a=max,b=last_token"));
+        assertEquals(List.of(Optional.of(Pooling.MAX), Optional.of(Pooling.LAST_TOKEN)),
+                     c.models().stream().map(ModelSource::pooling).toList());
     }
 
     @Test
@@ -92,6 +114,19 @@ class ConfigLoaderTest {
                         "MESHINFER_AUTO_TRUNCATE"),
                 new Bad("unknown device", List.of("--device", "tpu"), Map.of(), "cpu, cuda, cuda:N"),
                 new Bad("unknown pooling", List.of("--pooling", "median"), Map.of(), "mean, cls, max, last_token"),
+                new Bad("unknown pooling for one model", List.of("--pooling", "a=median"), Map.of(),
+                        "mean, cls, max, last_token"),
+                new Bad("pooling for a model not served", List.of("--model", "a=/x", "--pooling", "b=cls"), Map.of(),
+                        "no model is named b (models: a)"),
+                new Bad("two variants for every model", List.of("--model", "a=/x", "--onnx-variant", "O4",
+                                                                "--onnx-variant", "quantized"), Map.of(),
+                        "given twice for every model"),
+                new Bad("two poolings for one model", List.of("--model", "a=/x", "--pooling", "a=cls",
+                                                              "--pooling", "a=mean"), Map.of(),
+                        "given twice for model a"),
+                new Bad("a variant for the built-in model", List.of("--onnx-variant", "quantized"), Map.of(),
+                        "ships model.onnx only"),
+                new Bad("an empty variant", List.of("--onnx-variant", ""), Map.of(), "non-empty"),
                 new Bad("public plain-HTTP bind without the flag", List.of("--host", "0.0.0.0", "--plaintext"), Map.of(),
                         "--allow-plaintext-public"),
                 new Bad("public admin bind without a flag", List.of("--admin-host", "0.0.0.0"), Map.of(),
@@ -154,11 +189,20 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void theReadmeDocumentsEverySetting() throws IOException {
+    void theReadmeTableHasEverySettingWithItsValueAndDefaultInOrder() throws IOException {
         String readme = Files.readString(Path.of(System.getProperty("meshinfer.testdata")).getParent()
                                                  .resolve("README.md"));
-        for (Setting s : Settings.ALL) {
-            assertTrue(readme.contains("`" + s.flag()), "README lacks " + s.flag());
+        List<String> rows = readme.substring(readme.indexOf("<!-- settings-table -->"),
+                                             readme.indexOf("<!-- /settings-table -->"))
+                .lines().filter(l -> l.startsWith("| `--")).toList();
+        assertEquals(Settings.ALL.size(), rows.size(), "one row per setting");
+        for (int i = 0; i < rows.size(); i++) {
+            Setting s = Settings.ALL.get(i);
+            String[] cells = rows.get(i).split(" \\| ");
+            assertEquals("| `" + s.flag() + (s.isSwitch() ? "" : " " + s.valueHint()) + "`", cells[0]);
+            if (!s.defaultValue().isEmpty()) {
+                assertEquals("`" + s.defaultValue() + "`", cells[1], s.flag() + "'s default");
+            }
         }
     }
 }

@@ -65,10 +65,10 @@ class BadInputTest {
                 new Case("token id outside the vocabulary", "/embed", "{\"inputs\": [101, 99999999, 102]}", 422,
                          "Validation"),
                 new Case("negative token id", "/embed", "{\"inputs\": [101, -5, 102]}", 422, "Validation"),
-                new Case("classifier route on an embedding model", "/predict", "{\"inputs\": \"a\"}", 422,
-                         "Validation"),
-                new Case("rerank on an embedding model", "/rerank", "{\"query\": \"a\", \"texts\": [\"b\"]}", 422,
-                         "Validation"),
+                new Case("classifier route on an embedding model", "/predict", "{\"inputs\": \"a\"}", 424,
+                         "Backend"),
+                new Case("rerank on an embedding model", "/rerank", "{\"query\": \"a\", \"texts\": [\"b\"]}", 424,
+                         "Backend"),
                 new Case("similarity without sentences", "/similarity",
                          "{\"inputs\": {\"source_sentence\": \"a\"}}", 422, "Validation"),
                 new Case("similarity with empty sentences", "/similarity",
@@ -77,6 +77,11 @@ class BadInputTest {
                 new Case("decode of an id outside the vocabulary", "/decode", "{\"ids\": [101, 30522]}", 422,
                          "Validation"),
                 new Case("decode of an empty batch entry", "/decode", "{\"ids\": [[]]}", 400, "Empty"),
+                new Case("decode of an empty entry after a full one", "/decode", "{\"ids\": [[101], []]}", 400,
+                         "Empty"),
+                new Case("tokenize of an empty string", "/tokenize", "{\"inputs\": \"\"}", 400, "Empty"),
+                new Case("tokenize of an empty string in a batch", "/tokenize", "{\"inputs\": [\"a\", \"\"]}", 400,
+                         "Empty"),
                 new Case("tokenize of a number", "/tokenize", "{\"inputs\": 1}", 422, "Validation"),
                 new Case("unknown model", "/models/nope/embed", "{\"inputs\": \"a\"}", 404, "NotFound"),
                 new Case("unknown route", "/nope", "{}", 404, "NotFound"),
@@ -207,6 +212,13 @@ class BadInputTest {
         assertEquals(405, reply.status());
         assertEquals("MethodNotAllowed", reply.json().get("error_type").asText());
         assertEquals(405, server.method("DELETE", "/info").status());
+        for (String path : List.of("/ping", "/", "/models/all-MiniLM-L6-v2", "/invocations")) {
+            assertEquals(405, server.method("PUT", path).status(), path);
+        }
+        Reply openAi = server.method("DELETE", "/v1/models");
+        assertEquals(405, openAi.status());
+        assertEquals("invalid_request_error", openAi.json().at("/error/type").asText(), "OpenAI's shape on /v1");
+        assertEquals(405, server.get("/embeddings").status());
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.meshinfer.server.http;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -82,7 +84,7 @@ class EmbeddingApiTest {
                 "meshinfer_http_requests_total{route=\"embed\",status=\"200\"}",
                 "meshinfer_http_requests_total{route=\"embed\",status=\"400\"}",
                 "te_request_failure{err=\"validation\"}", "te_embed_count ", "te_embed_success ",
-                "te_embed_failure{err=\"validation\"}", "# TYPE te_request_duration histogram",
+                "te_embed_duration_bucket", "# TYPE te_request_duration histogram",
                 "te_request_tokenization_duration_bucket", "te_request_queue_duration_bucket",
                 "te_request_inference_duration_bucket", "te_batch_next_size_bucket", "te_batch_next_tokens_bucket",
                 "te_queue_size{model=\"all-MiniLM-L6-v2\"} 0"}) {
@@ -103,6 +105,43 @@ class EmbeddingApiTest {
         assertTrue(metrics.contains("meshinfer_http_requests_total{route=\"unknown\",status=\"404\"}"), metrics);
         assertFalse(metrics.contains("te_health_"), metrics);
         assertFalse(metrics.contains("te_unknown_"), metrics);
+    }
+
+    @Test
+    void teisSeriesCountWhatTeisDo() {
+        Map<String, Double> before = samples();
+        Reply two = server.post("/embed", "{\"inputs\": [\"hello\", \"hello world\"]}");
+        assertEquals(200, two.status());
+        server.post("/tokenize", "{\"inputs\": \"hello\"}");
+        server.post("/embed", "{\"inputs\": [" + "\"a\",".repeat(32) + "\"a\"]}");
+        Map<String, Double> after = samples();
+        assertEquals(2, delta(before, after, "te_request_count{method=\"batch\"}")
+                + delta(before, after, "te_request_count{method=\"single\"}"), "the 413 counts, /tokenize does not");
+        assertEquals(1, delta(before, after, "te_request_success{method=\"batch\"}"));
+        assertEquals(1, delta(before, after, "te_request_failure{err=\"batch_size\"}"));
+        assertEquals(2, delta(before, after, "te_embed_count"), "inputs, not requests");
+        assertEquals(2, delta(before, after, "te_embed_success"));
+        assertEquals(2, delta(before, after, "te_embed_duration_count"));
+        assertEquals(2, delta(before, after, "te_request_input_length_count"), "one sample per input");
+        assertEquals(3 + 4, delta(before, after, "te_request_input_length_sum"), "[CLS] hello [SEP], + world");
+        assertEquals(3 + 4, delta(before, after, "te_batch_next_tokens_sum{model=\"all-MiniLM-L6-v2\"}"),
+                     "the inputs' own tokens, in one or two batches");
+        double padded = delta(before, after, "meshinfer_batch_padded_tokens_sum{model=\"all-MiniLM-L6-v2\"}");
+        assertTrue(padded == 8 || padded == 7, "both padded to 4 in one batch, or each alone: " + padded);
+    }
+
+    /** Every sample line of the metrics: series (with labels) to value. */
+    private static Map<String, Double> samples() {
+        Map<String, Double> samples = new HashMap<>();
+        server.admin("/metrics").body().lines().filter(l -> !l.startsWith("#") && !l.isBlank()).forEach(l -> {
+            int space = l.lastIndexOf(' ');
+            samples.put(l.substring(0, space), Double.parseDouble(l.substring(space + 1)));
+        });
+        return samples;
+    }
+
+    private static double delta(Map<String, Double> before, Map<String, Double> after, String series) {
+        return after.getOrDefault(series, 0.0) - before.getOrDefault(series, 0.0);
     }
 
     /** Every {@code te_request_*} sample line except the durations, which other tests' requests may move. */

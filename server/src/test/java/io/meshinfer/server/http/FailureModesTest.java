@@ -101,14 +101,27 @@ class FailureModesTest {
     }
 
     @Test
-    void requestsInFlightAtShutdownAreAnswered() throws Exception {
+    void requestsInFlightAtShutdownAreAnsweredWhileHealthAndReadinessSay503() throws Exception {
         // The batch delay keeps the request waiting in the batcher while the server is told to stop.
         TestServer server = TestServer.start("--max-batch-delay", "5000000");
+        assertEquals(200, server.get("/health").status());
+        assertEquals(200, server.admin("/ready").status());
         CompletableFuture<Reply> inFlight = CompletableFuture.supplyAsync(
                 () -> server.post("/embed", "{\"inputs\": \"in flight\"}"));
         Thread.sleep(1500);
         long start = System.nanoTime();
-        server.close();
+        CompletableFuture<Void> closed = CompletableFuture.runAsync(server::close);
+        Reply ready = server.admin("/ready");
+        for (int i = 0; i < 100 && ready.status() == 200; i++) {
+            Thread.sleep(10);
+            ready = server.admin("/ready");
+        }
+        assertEquals(503, ready.status(), "draining is not ready");
+        Reply health = server.get("/health");
+        assertEquals(503, health.status(), health.body());
+        assertEquals("Unhealthy", health.json().get("error_type").asText());
+        assertEquals(503, server.get("/models/all-MiniLM-L6-v2/ping").status());
+        closed.get(30, TimeUnit.SECONDS);
         assertTrue(System.nanoTime() - start > TimeUnit.MILLISECONDS.toNanos(500), "close waited for the request");
         assertEquals(200, inFlight.get(30, TimeUnit.SECONDS).status());
     }

@@ -40,6 +40,17 @@ class OpenAiEmbeddingsTest {
     }
 
     @Test
+    void teisRouteWithoutV1IsTheSameRouteInTheSameShape() {
+        String request = "{\"input\": \"" + SHORT + "\", \"encoding_format\": \"float\"}";
+        Reply v1 = server.post("/v1/embeddings", request);
+        Reply bare = server.post("/embeddings", request);
+        assertEquals(200, bare.status(), bare.body());
+        assertEquals(v1.json().at("/data/0/embedding"), bare.json().at("/data/0/embedding"));
+        Reply error = server.post("/embeddings", "{\"input\": []}");
+        assertEquals("input", error.json().at("/error/param").asText(), "OpenAI's error shape: " + error.body());
+    }
+
+    @Test
     void anArrayOfTokenIdArraysGivesOneEmbeddingPerArrayInOrder() {
         Reply reply = server.post("/v1/embeddings", "{\"input\": [" + ids(SHORT) + ", " + ids(LONGER) + "]}");
         assertEquals(200, reply.status(), reply.body());

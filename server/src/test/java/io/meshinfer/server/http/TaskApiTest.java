@@ -52,6 +52,22 @@ class TaskApiTest {
     }
 
     @Test
+    void anInputIsEmptyOnlyWhenEverySideOfItIsAsInTei() {
+        assertEquals(400, server.post("/models/cls/predict", "{\"inputs\": \"\"}").status());
+        assertEquals(400, server.post("/models/cls/predict", "{\"inputs\": [[\"a\"], [\"\"]]}").status());
+        assertEquals(400, server.post("/models/cls/predict", "{\"inputs\": [\"\", \"\"]}").status());
+        assertEquals(200, server.post("/models/cls/predict", "{\"inputs\": [\"The food was great.\", \"\"]}").status());
+        assertEquals(200, server.post("/models/cls/predict", "{\"inputs\": [\"\", \"I liked it.\"]}").status());
+        Reply oneEmptyText = server.post("/models/rr/rerank", "{\"query\": \"q\", \"texts\": [\"a\", \"\"]}");
+        assertEquals(200, oneEmptyText.status(), oneEmptyText.body());
+        assertEquals(2, oneEmptyText.json().size());
+        assertEquals(200, server.post("/models/rr/rerank", "{\"query\": \"\", \"texts\": [\"a\"]}").status());
+        Reply bothEmpty = server.post("/models/rr/rerank", "{\"query\": \"\", \"texts\": [\"a\", \"\"]}");
+        assertEquals(400, bothEmpty.status());
+        assertEquals("Empty", bothEmpty.json().get("error_type").asText());
+    }
+
+    @Test
     void rawScoresAreTheLogits() throws Exception {
         JsonNode expected = parity("tiny-classifier").get("cases").get(0);
         Reply reply = server.post("/models/cls/predict", "{\"inputs\": " + quote(expected.get("text").asText())
@@ -137,11 +153,13 @@ class TaskApiTest {
     }
 
     @Test
-    void embeddingRoutesRefuseClassifiers() {
+    void routesForAnotherKindOfModelAnswer424AsTeiDoes() {
         Reply reply = server.post("/models/cls/embed", "{\"inputs\": \"a\"}");
-        assertEquals(422, reply.status());
+        assertEquals(424, reply.status());
+        assertEquals("Backend", reply.json().get("error_type").asText());
         assertTrue(reply.json().get("error").asText().contains("not an embedding model"), reply.body());
-        assertEquals(422, server.post("/models/cls/rerank", "{\"query\": \"q\", \"texts\": [\"a\"]}").status());
+        assertEquals(424, server.post("/models/cls/rerank", "{\"query\": \"q\", \"texts\": [\"a\"]}").status());
+        assertEquals(424, server.post("/models/cls/embed_all", "{\"inputs\": \"a\"}").status());
     }
 
     private static double score(JsonNode labels, String label) {

@@ -94,7 +94,7 @@ class TextApiTest {
 
     @Test
     void healthAnswersOnTeisThreePaths() {
-        for (String path : new String[] {"/health", "/ping", "/"}) {
+        for (String path : new String[] {"/health", "/ping", "/", "/models/all-MiniLM-L6-v2/"}) {
             assertEquals(200, server.get(path).status(), path);
         }
         assertEquals("all-MiniLM-L6-v2", server.get("/info").json().get("served_model_name").asText());
