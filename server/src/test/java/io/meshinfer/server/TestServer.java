@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -102,6 +103,21 @@ public final class TestServer implements AutoCloseable, AfterAllCallback {
 
     public Reply admin(String path) {
         return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.adminPort() + path)).GET().build());
+    }
+
+    /** Every sample of the admin {@code /metrics}: series, labels included, to value. */
+    public Map<String, Double> metricSamples() {
+        Map<String, Double> samples = new HashMap<>();
+        admin("/metrics").body().lines().filter(l -> !l.startsWith("#") && !l.isBlank()).forEach(l -> {
+            int space = l.lastIndexOf(' ');
+            samples.put(l.substring(0, space), Double.parseDouble(l.substring(space + 1)));
+        });
+        return samples;
+    }
+
+    /** How much a series moved between two {@link #metricSamples()}. */
+    public static double delta(Map<String, Double> before, Map<String, Double> after, String series) {
+        return after.getOrDefault(series, 0.0) - before.getOrDefault(series, 0.0);
     }
 
     private Reply send(HttpRequest request) {

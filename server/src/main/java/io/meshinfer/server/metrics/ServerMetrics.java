@@ -104,7 +104,8 @@ public final class ServerMetrics implements BatchListener {
         if (TOKENIZER_ROUTES.contains(route)) {
             return;
         }
-        boolean batch = timings.inputs() > 1;
+        int inputs = timings.inputs();
+        boolean batch = inputs > 1;
         boolean succeeded = status < 400;
         (batch ? batchRequests : singleRequests).add(1);
         requestSeconds.record(seconds(totalNanos));
@@ -114,12 +115,11 @@ public final class ServerMetrics implements BatchListener {
             queueSeconds.record(seconds(timings.queueNanos()));
             inferenceSeconds.record(seconds(timings.inferenceNanos()));
         }
-        for (int i = 0; i < timings.inputs(); i++) {
+        for (int i = 0; i < inputs; i++) {
             inputTokens.record(timings.inputTokens(i));
         }
-        timings.task().ifPresent(task -> {
+        timings.task().filter(task -> inputs > 0).ifPresent(task -> {
             OperationSeries operation = task == ModelTask.EMBEDDING ? embeds : predictions;
-            int inputs = timings.inputs();
             operation.received.add(inputs);
             if (succeeded) {
                 operation.succeeded.add(inputs);

@@ -1,6 +1,5 @@
 package io.meshinfer.server.http;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -10,6 +9,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.meshinfer.server.TestServer;
 import io.meshinfer.server.TestServer.Reply;
 
+import static io.meshinfer.server.TestServer.delta;
 import static io.meshinfer.server.http.JsonVectors.norm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -109,12 +109,12 @@ class EmbeddingApiTest {
 
     @Test
     void teisSeriesCountWhatTeisDo() {
-        Map<String, Double> before = samples();
+        Map<String, Double> before = server.metricSamples();
         Reply two = server.post("/embed", "{\"inputs\": [\"hello\", \"hello world\"]}");
         assertEquals(200, two.status());
         server.post("/tokenize", "{\"inputs\": \"hello\"}");
         server.post("/embed", "{\"inputs\": [" + "\"a\",".repeat(32) + "\"a\"]}");
-        Map<String, Double> after = samples();
+        Map<String, Double> after = server.metricSamples();
         assertEquals(2, delta(before, after, "te_request_count{method=\"batch\"}")
                 + delta(before, after, "te_request_count{method=\"single\"}"), "the 413 counts, /tokenize does not");
         assertEquals(1, delta(before, after, "te_request_success{method=\"batch\"}"));
@@ -128,20 +128,6 @@ class EmbeddingApiTest {
                      "the inputs' own tokens, in one or two batches");
         double padded = delta(before, after, "meshinfer_batch_padded_tokens_sum{model=\"all-MiniLM-L6-v2\"}");
         assertTrue(padded == 8 || padded == 7, "both padded to 4 in one batch, or each alone: " + padded);
-    }
-
-    /** Every sample line of the metrics: series (with labels) to value. */
-    private static Map<String, Double> samples() {
-        Map<String, Double> samples = new HashMap<>();
-        server.admin("/metrics").body().lines().filter(l -> !l.startsWith("#") && !l.isBlank()).forEach(l -> {
-            int space = l.lastIndexOf(' ');
-            samples.put(l.substring(0, space), Double.parseDouble(l.substring(space + 1)));
-        });
-        return samples;
-    }
-
-    private static double delta(Map<String, Double> before, Map<String, Double> after, String series) {
-        return after.getOrDefault(series, 0.0) - before.getOrDefault(series, 0.0);
     }
 
     /** Every {@code te_request_*} sample line except the durations, which other tests' requests may move. */

@@ -1,6 +1,7 @@
 package io.meshinfer.server.http;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.meshinfer.server.TestServer;
 import io.meshinfer.server.TestServer.Reply;
 
+import static io.meshinfer.server.TestServer.delta;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,6 +51,18 @@ class TaskApiTest {
         // TEI refuses three bare strings: a batch must be an array of arrays.
         assertEquals(422, server.post("/models/cls/predict", "{\"inputs\": [\"a\", \"b\", \"c\"]}").status());
         assertEquals(422, server.post("/models/cls/predict", "{\"inputs\": [[\"a\", \"b\", \"c\"]]}").status());
+    }
+
+    @Test
+    void teisPredictSeriesCountTheInputsOfClassifiersAndRerankers() {
+        Map<String, Double> before = server.metricSamples();
+        server.post("/models/cls/predict", "{\"inputs\": [[\"a\", \"b\"], [\"c\"]]}");
+        server.post("/models/rr/rerank", "{\"query\": \"q\", \"texts\": [\"a\", \"b\", \"c\"]}");
+        Map<String, Double> after = server.metricSamples();
+        assertEquals(5, delta(before, after, "te_predict_count"));
+        assertEquals(5, delta(before, after, "te_predict_success"));
+        assertEquals(5, delta(before, after, "te_predict_inference_duration_count"));
+        assertEquals(0, delta(before, after, "te_embed_count"));
     }
 
     @Test
