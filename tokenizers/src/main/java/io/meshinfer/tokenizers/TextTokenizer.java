@@ -75,8 +75,8 @@ public final class TextTokenizer implements AutoCloseable {
     }
 
     /**
-     * Tokenizes a text pair (for cross-encoders and pair classifiers). When too long, tokens are taken one at a
-     * time from whichever text is longer, as Hugging Face's {@code longest_first} strategy does.
+     * Tokenizes a text pair (for cross-encoders and pair classifiers). When too long, the texts are cut as Hugging
+     * Face's {@code longest_first} strategy cuts them ({@link #keep}).
      *
      * @throws InputTooLongException when the pair is too long and {@code truncate} is false
      */
@@ -135,17 +135,25 @@ public final class TextTokenizer implements AutoCloseable {
             throw new TokenizerException("maximum length " + maxLength + " leaves no room for text after the "
                                                  + "special tokens");
         }
-        int cutFirst = 0;
-        int cutSecond = 0;
-        for (int i = 0; i < excess; i++) {
-            if (firstTokens - cutFirst > secondTokens - cutSecond) {
-                cutFirst++;
-            } else {
-                cutSecond++;
-            }
+        int[] keep = keep(firstTokens, secondTokens, firstTokens + secondTokens - excess);
+        Encoding out = cut(full, 1, secondTokens - keep[1], direction);
+        return cut(out, 0, firstTokens - keep[0], direction);
+    }
+
+    /**
+     * How many tokens of each text fit in {@code budget}, as Hugging Face's {@code longest_first}: only the longer
+     * text is cut while the shorter fits in half the budget; otherwise both get half, and an odd token goes to the
+     * longer text (to the second on a tie).
+     */
+    static int[] keep(int first, int second, int budget) {
+        if (second == 0) {
+            return new int[] {budget, 0};
         }
-        Encoding out = cut(full, 1, cutSecond, direction);
-        return cut(out, 0, cutFirst, direction);
+        boolean firstShorter = first <= second;
+        int shorter = firstShorter ? first : second;
+        int keepShorter = 2 * shorter <= budget ? shorter : budget / 2;
+        int keepLonger = budget - keepShorter;
+        return firstShorter ? new int[] {keepShorter, keepLonger} : new int[] {keepLonger, keepShorter};
     }
 
     private static Encoding cut(Encoding encoding, int sequence, int count, TruncationDirection direction) {

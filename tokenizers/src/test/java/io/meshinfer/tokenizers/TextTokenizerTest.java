@@ -95,6 +95,24 @@ class TextTokenizerTest {
     }
 
     @Test
+    void whenBothTextsMustBeCutTheyShareTheBudgetAsHuggingFacesLongestFirstDoes() {
+        // Expected tokens from Hugging Face's tokenizers 0.22 (enable_truncation(8, strategy="longest_first")).
+        assertEquals("[CLS] one two [SEP] five six seven [SEP]", pair("one two three four",
+                                                                     "five six seven eight nine ten eleven twelve"));
+        assertEquals("[CLS] one two three [SEP] nine ten [SEP]", pair("one two three four five six seven eight",
+                                                                     "nine ten eleven twelve"));
+        assertEquals("[CLS] one two [SEP] four five six [SEP]", pair("one two three", "four five six"),
+                     "on a tie the second text keeps the odd token");
+        Encoding left = tokenizer.encodePair("one two three four", "five six seven eight nine ten eleven twelve",
+                                             true, TruncationDirection.LEFT);
+        assertEquals("[CLS] three four [SEP] ten eleven twelve [SEP]", String.join(" ", left.tokens()));
+    }
+
+    private static String pair(String first, String second) {
+        return String.join(" ", tokenizer.encodePair(first, second, true, TruncationDirection.RIGHT).tokens());
+    }
+
+    @Test
     void offsetsAreCodePointsIntoTheOriginalText() {
         String text = "héllo 😀 wörld";
         Encoding e = tokenizer.encodeRaw(text, false);

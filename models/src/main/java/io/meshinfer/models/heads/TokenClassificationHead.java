@@ -89,8 +89,16 @@ public final class TokenClassificationHead {
         }
         long[] tokenIds = ids.stream().mapToLong(Long::longValue).toArray();
         TokenEntity first = members.getFirst();
-        return new TokenEntity(Tag.of(first.entity()).type(), (float) (score / members.size()), -1,
+        return new TokenEntity(groupName(first.entity()), (float) (score / members.size()), -1,
                                decoder.apply(tokenIds), first.start(), members.getLast().end());
+    }
+
+    /**
+     * A group's name: its first tag without the scheme prefix ({@code S-LOC} gives {@code LOC}), as the pipeline
+     * names it, even for the BIOES tags that {@link Tag} groups by their whole label.
+     */
+    static String groupName(String label) {
+        return label.substring(label.indexOf('-') + 1);
     }
 
     /** A BIO tag split into its prefix and entity type; a tag without prefix counts as inside. */

@@ -50,6 +50,39 @@ class TokenClassificationHeadTest {
     }
 
     @Test
+    void aMergedEntityScoresTheMeanOfItsTokensAndJoinsTheirWord() {
+        // B-PER then I-PER twice, with falling confidence; each token's score is its softmax over the labels.
+        float[] values = new float[7 * LABELS.size()];
+        float[] strength = {0, 6, 3, 1, 0, 0, 0};
+        int[] tags = {0, 1, 2, 2, 0, 0, 0};
+        for (int t = 0; t < 7; t++) {
+            values[t * LABELS.size() + tags[t]] = strength[t];
+        }
+        List<TokenEntity> entities = TokenClassificationHead.entities(
+                new ModelOutput(values, 7, LABELS.size(), 0, 0, 1), ENCODING, LABELS, Aggregation.SIMPLE,
+                TokenClassificationHeadTest::decode);
+        double expected = (softmaxTop(6) + softmaxTop(3) + softmaxTop(1)) / 3;
+        assertEquals(1, entities.size());
+        assertEquals("PER", entities.getFirst().entity());
+        assertEquals(expected, entities.getFirst().score(), 1e-6);
+        assertEquals("[1, 2, 3]", entities.getFirst().word(), "the tokens' ids decoded together");
+    }
+
+    /** The softmax of the label at {@code logit} among the others at 0. */
+    private static double softmaxTop(double logit) {
+        return Math.exp(logit) / (Math.exp(logit) + LABELS.size() - 1);
+    }
+
+    @Test
+    void aGroupIsNamedByItsTagWithoutTheSchemePrefixAsThePipelineNamesIt() {
+        assertEquals("LOC", TokenClassificationHead.groupName("S-LOC"));
+        assertEquals("PER", TokenClassificationHead.groupName("E-PER"));
+        assertEquals("PER", TokenClassificationHead.groupName("B-PER"));
+        assertEquals("MISC", TokenClassificationHead.groupName("MISC"));
+        assertEquals("ORG-X", TokenClassificationHead.groupName("B-ORG-X"));
+    }
+
+    @Test
     void aBeginTagStartsANewEntityEvenAfterTheSameType() {
         List<TokenEntity> entities = TokenClassificationHead.entities(
                 logits(0, 1, 1, 0, 0, 0, 0), ENCODING, LABELS, Aggregation.SIMPLE,
