@@ -79,20 +79,26 @@ public final class DirectoryConfigReader {
     }
 
     private static Pooling poolingMode(JsonNode config) {
-        if (config.path("pooling_mode_cls_token").asBoolean(false)) {
-            return Pooling.CLS;
+        List<String> enabled = new ArrayList<>();
+        config.properties().forEach(e -> {
+            if (e.getKey().startsWith("pooling_mode_") && e.getValue().asBoolean(false)) {
+                enabled.add(e.getKey());
+            }
+        });
+        if (enabled.size() > 1) {
+            // sentence-transformers concatenates the vectors of every enabled mode.
+            throw new ModelException("the Pooling module enables " + String.join(" and ", enabled) + " together, "
+                                             + "which concatenates their vectors; supported: one of cls, mean, max, "
+                                             + "last_token");
         }
-        if (config.path("pooling_mode_mean_tokens").asBoolean(false)) {
-            return Pooling.MEAN;
-        }
-        if (config.path("pooling_mode_max_tokens").asBoolean(false)) {
-            return Pooling.MAX;
-        }
-        if (config.path("pooling_mode_lasttoken").asBoolean(false)) {
-            return Pooling.LAST_TOKEN;
-        }
-        throw new ModelException("unsupported pooling configuration " + config
-                                         + "; supported: cls, mean, max, last_token");
+        return switch (enabled.isEmpty() ? "" : enabled.getFirst()) {
+            case "pooling_mode_cls_token" -> Pooling.CLS;
+            case "pooling_mode_mean_tokens" -> Pooling.MEAN;
+            case "pooling_mode_max_tokens" -> Pooling.MAX;
+            case "pooling_mode_lasttoken" -> Pooling.LAST_TOKEN;
+            default -> throw new ModelException("unsupported pooling configuration " + config
+                                                        + "; supported: cls, mean, max, last_token");
+        };
     }
 
     private static List<String> labels(JsonNode config) {

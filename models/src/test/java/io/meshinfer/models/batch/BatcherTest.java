@@ -97,6 +97,23 @@ class BatcherTest {
     }
 
     @Test
+    void aLoneInputWaitsTheBatchDelayForCompanyThenRunsAlone() throws Exception {
+        long delayMicros = 300_000;
+        try (Model model = TestModels.load(MODEL, new BatchPolicy(16384, 64, (int) delayMicros, 512),
+                                           BatchListener.NONE)) {
+            ModelOutput out = model.submit(encode(model, "alone"), () -> false).get(30, TimeUnit.SECONDS);
+            assertEquals(1, out.batchSize());
+            assertTrue(out.queueNanos() >= TimeUnit.MICROSECONDS.toNanos(delayMicros),
+                       "waited " + out.queueNanos() + " ns for company");
+        }
+        try (Model model = TestModels.load(MODEL, new BatchPolicy(16384, 64, 0, 512), BatchListener.NONE)) {
+            ModelOutput out = model.submit(encode(model, "alone"), () -> false).get(30, TimeUnit.SECONDS);
+            assertTrue(out.queueNanos() < TimeUnit.MICROSECONDS.toNanos(delayMicros),
+                       "with no delay a lone input does not wait for company: " + out.queueNanos() + " ns");
+        }
+    }
+
+    @Test
     void anInputWhoseCallerWentAwayNeverReachesTheGraph() throws Exception {
         Recorder recorder = new Recorder();
         try (Model model = TestModels.load(MODEL, new BatchPolicy(16384, 64, 200_000, 512), recorder)) {

@@ -59,6 +59,13 @@ class DirectoryConfigReaderTest {
         }
         write("p/config.json", "{\"pooling_mode_weightedmean_tokens\": true}");
         assertThrows(ModelException.class, () -> DirectoryConfigReader.read(dir));
+        write("p/config.json", "{\"pooling_mode_cls_token\": false, \"pooling_mode_mean_tokens\": true}");
+        assertEquals(Pooling.MEAN, DirectoryConfigReader.read(dir).pooling().orElseThrow(),
+                     "a mode set to false is not enabled");
+        write("p/config.json", "{\"pooling_mode_cls_token\": true, \"pooling_mode_mean_tokens\": true}");
+        ModelException both = assertThrows(ModelException.class, () -> DirectoryConfigReader.read(dir));
+        assertTrue(both.getMessage().contains("pooling_mode_cls_token and pooling_mode_mean_tokens"),
+                   both.getMessage());
     }
 
     @Test
