@@ -34,6 +34,14 @@ public record Encoding(long[] ids,
         return ids.length;
     }
 
+    /** The part of {@code text} token {@code t} covers (its offsets count code points, as Python's do). */
+    public String covered(String text, int t) {
+        int codePoints = text.codePointCount(0, text.length());
+        int start = text.offsetByCodePoints(0, Math.min(starts[t], codePoints));
+        int end = text.offsetByCodePoints(0, Math.min(ends[t], codePoints));
+        return text.substring(start, end);
+    }
+
     /** The tokens {@code [from, to)} as a new encoding. */
     Encoding slice(int from, int to) {
         return new Encoding(Arrays.copyOfRange(ids, from, to),

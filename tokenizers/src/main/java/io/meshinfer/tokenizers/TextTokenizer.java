@@ -3,10 +3,15 @@ package io.meshinfer.tokenizers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 
 /**
  * A Hugging Face {@code tokenizer.json} with the model's length limit.
@@ -26,10 +31,39 @@ public final class TextTokenizer implements AutoCloseable {
 
     private final HuggingFaceTokenizer tokenizer;
     private final int maxLength;
+    private final Optional<String> unknownToken;
 
-    private TextTokenizer(HuggingFaceTokenizer tokenizer, int maxLength) {
+    private TextTokenizer(HuggingFaceTokenizer tokenizer, int maxLength, Optional<String> unknownToken) {
         this.tokenizer = tokenizer;
         this.maxLength = maxLength;
+        this.unknownToken = unknownToken;
+    }
+
+    /**
+     * The model's unknown token ({@code model.unk_token}), when its vocabulary has one. Read as a stream, skipping
+     * the vocabulary, so that loading stays as fast as the native tokenizer's own.
+     */
+    private static Optional<String> unknownToken(Path tokenizerJson) throws IOException {
+        try (JsonReader in = new JsonReader(Files.newBufferedReader(tokenizerJson))) {
+            in.beginObject();
+            while (in.hasNext()) {
+                if (!in.nextName().equals("model") || in.peek() != JsonToken.BEGIN_OBJECT) {
+                    in.skipValue();
+                    continue;
+                }
+                in.beginObject();
+                while (in.hasNext()) {
+                    if (in.nextName().equals("unk_token") && in.peek() == JsonToken.STRING) {
+                        return Optional.of(in.nextString());
+                    }
+                    in.skipValue();
+                }
+                return Optional.empty();
+            }
+            return Optional.empty();
+        } catch (IllegalStateException e) {
+            throw new IOException("not a tokenizer.json: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -53,7 +87,7 @@ public final class TextTokenizer implements AutoCloseable {
                     .optTruncation(false)
                     .optPadding(false)
                     .build();
-            return new TextTokenizer(tokenizer, maxLength);
+            return new TextTokenizer(tokenizer, maxLength, unknownToken(tokenizerJson));
         } catch (IOException | RuntimeException e) {
             throw new TokenizerException("cannot load tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
         }
@@ -106,6 +140,44 @@ public final class TextTokenizer implements AutoCloseable {
         Encoding full = new Encoding(ids.clone(), new long[n], tokens, new boolean[n], new int[n], new int[n],
                                      sequenceIds, wordIds);
         return fit(full, truncate, direction, n, 0);
+    }
+
+    /**
+     * The tokens of an encoding of {@code text} as the transformers pipelines show them: an unknown token stands for
+     * the text it covers, as the token-classification pipeline writes it.
+     */
+    public TokenText tokenText(Encoding encoding, String text) {
+        return new TokenText() {
+            @Override
+            public String token(int t) {
+                return unknown(t) ? encoding.covered(text, t) : encoding.tokens()[t];
+            }
+
+            @Override
+            public String join(int from, int to) {
+                List<String> words = new ArrayList<>();
+                int run = from;
+                for (int t = from; t < to; t++) {
+                    if (unknown(t)) {
+                        decodeInto(words, run, t);
+                        words.add(encoding.covered(text, t));
+                        run = t + 1;
+                    }
+                }
+                decodeInto(words, run, to);
+                return String.join(" ", words);
+            }
+
+            private boolean unknown(int t) {
+                return unknownToken.isPresent() && unknownToken.get().equals(encoding.tokens()[t]);
+            }
+
+            private void decodeInto(List<String> words, int from, int to) {
+                if (to > from) {
+                    words.add(decode(Arrays.copyOfRange(encoding.ids(), from, to), false));
+                }
+            }
+        };
     }
 
     /** Turns token ids back into text. */

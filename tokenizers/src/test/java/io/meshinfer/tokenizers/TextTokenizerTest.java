@@ -113,6 +113,19 @@ class TextTokenizerTest {
     }
 
     @Test
+    void anUnknownTokenShowsTheTextItStandsForAsTheTokenClassificationPipelineWritesIt() {
+        String text = "Johnny saw \u2603 in Paris";
+        Encoding e = tokenizer.encodeRaw(text, true);
+        int unknown = Arrays.asList(e.tokens()).indexOf("[UNK]");
+        assertTrue(unknown > 0, "the snowman is not in the vocabulary: " + Arrays.toString(e.tokens()));
+        TokenText words = tokenizer.tokenText(e, text);
+        assertEquals("\u2603", words.token(unknown));
+        assertEquals("saw", words.token(unknown - 1));
+        assertEquals("saw \u2603 in", words.join(unknown - 1, unknown + 2));
+        assertEquals("johnny", words.join(1, 2), "known tokens are decoded as the tokenizer decodes them");
+    }
+
+    @Test
     void offsetsAreCodePointsIntoTheOriginalText() {
         String text = "héllo 😀 wörld";
         Encoding e = tokenizer.encodeRaw(text, false);

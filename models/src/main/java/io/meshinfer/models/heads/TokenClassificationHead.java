@@ -2,10 +2,10 @@ package io.meshinfer.models.heads;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 import io.meshinfer.models.ModelOutput;
 import io.meshinfer.tokenizers.Encoding;
+import io.meshinfer.tokenizers.TokenText;
 
 /**
  * Turns per-token logits into entities, the way the transformers token-classification pipeline does:
@@ -33,15 +33,14 @@ public final class TokenClassificationHead {
      * @param encoding    the tokens the logits belong to
      * @param labels      tag names by id ({@code O}, {@code B-PER}, ...)
      * @param aggregation how to merge tokens
-     * @param decoder     turns token ids back into text (the tokenizer's decoder)
+     * @param text        the encoding's tokens as text
      */
     public static List<TokenEntity> entities(ModelOutput logits,
                                              Encoding encoding,
                                              List<String> labels,
                                              Aggregation aggregation,
-                                             Function<long[], String> decoder) {
+                                             TokenText text) {
         List<TokenEntity> tokens = new ArrayList<>();
-        List<Long> tokenIds = new ArrayList<>();
         for (int t = 0; t < logits.rows(); t++) {
             if (encoding.special()[t]) {
                 continue;
@@ -53,18 +52,16 @@ public final class TokenClassificationHead {
                     best = i;
                 }
             }
-            tokens.add(new TokenEntity(labels.get(best), probabilities[best], t, encoding.tokens()[t],
+            tokens.add(new TokenEntity(labels.get(best), probabilities[best], t, text.token(t),
                                        encoding.starts()[t], encoding.ends()[t]));
-            tokenIds.add(encoding.ids()[t]);
         }
         List<TokenEntity> result = aggregation == Aggregation.NONE
                 ? tokens
-                : group(tokens, tokenIds, decoder);
+                : group(tokens, text);
         return result.stream().filter(e -> !e.entity().equals(OUTSIDE)).toList();
     }
 
-    private static List<TokenEntity> group(List<TokenEntity> tokens, List<Long> ids,
-                                           Function<long[], String> decoder) {
+    private static List<TokenEntity> group(List<TokenEntity> tokens, TokenText text) {
         List<TokenEntity> groups = new ArrayList<>();
         int groupStart = 0;
         for (int i = 1; i <= tokens.size(); i++) {
@@ -75,22 +72,22 @@ public final class TokenClassificationHead {
                 boundary = current.begins() || !current.type().equals(previous.type());
             }
             if (boundary && i > groupStart) {
-                groups.add(merge(tokens.subList(groupStart, i), ids.subList(groupStart, i), decoder));
+                groups.add(merge(tokens.subList(groupStart, i), text));
                 groupStart = i;
             }
         }
         return groups;
     }
 
-    private static TokenEntity merge(List<TokenEntity> members, List<Long> ids, Function<long[], String> decoder) {
+    private static TokenEntity merge(List<TokenEntity> members, TokenText text) {
         double score = 0;
         for (TokenEntity member : members) {
             score += member.score();
         }
-        long[] tokenIds = ids.stream().mapToLong(Long::longValue).toArray();
         TokenEntity first = members.getFirst();
+        TokenEntity last = members.getLast();
         return new TokenEntity(groupName(first.entity()), (float) (score / members.size()), -1,
-                               decoder.apply(tokenIds), first.start(), members.getLast().end());
+                               text.join(first.index(), last.index() + 1), first.start(), last.end());
     }
 
     /**

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import io.meshinfer.models.ModelOutput;
 import io.meshinfer.models.heads.TokenClassificationHead.Aggregation;
 import io.meshinfer.tokenizers.Encoding;
+import io.meshinfer.tokenizers.TokenText;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -33,15 +34,24 @@ class TokenClassificationHeadTest {
             new int[] {-1, 0, 0, 0, 0, 0, -1},
             new long[] {-1, 0, 0, 1, 2, 3, -1});
 
-    private static String decode(long[] ids) {
-        return Arrays.toString(ids);
-    }
+    /** Tokens as their vocabulary entries; a word as the ids it joins, so tests see which tokens were joined. */
+    private static final TokenText TEXT = new TokenText() {
+        @Override
+        public String token(int t) {
+            return ENCODING.tokens()[t];
+        }
+
+        @Override
+        public String join(int from, int to) {
+            return Arrays.toString(Arrays.copyOfRange(ENCODING.ids(), from, to));
+        }
+    };
 
     @Test
     void simpleMergesAdjacentTokensOfOneEntityAndDropsOutside() {
         List<TokenEntity> entities = TokenClassificationHead.entities(
                 logits(0, 1, 2, 2, 0, 3, 0), ENCODING, LABELS, Aggregation.SIMPLE,
-                TokenClassificationHeadTest::decode);
+                TEXT);
         assertEquals(2, entities.size());
         assertEquals(new TokenEntity("PER", entities.get(0).score(), -1, "[1, 2, 3]", 0, 12), entities.get(0));
         assertEquals("LOC", entities.get(1).entity());
@@ -60,7 +70,7 @@ class TokenClassificationHeadTest {
         }
         List<TokenEntity> entities = TokenClassificationHead.entities(
                 new ModelOutput(values, 7, LABELS.size(), 0, 0, 1), ENCODING, LABELS, Aggregation.SIMPLE,
-                TokenClassificationHeadTest::decode);
+                TEXT);
         double expected = (softmaxTop(6) + softmaxTop(3) + softmaxTop(1)) / 3;
         assertEquals(1, entities.size());
         assertEquals("PER", entities.getFirst().entity());
@@ -86,7 +96,7 @@ class TokenClassificationHeadTest {
     void aBeginTagStartsANewEntityEvenAfterTheSameType() {
         List<TokenEntity> entities = TokenClassificationHead.entities(
                 logits(0, 1, 1, 0, 0, 0, 0), ENCODING, LABELS, Aggregation.SIMPLE,
-                TokenClassificationHeadTest::decode);
+                TEXT);
         assertEquals(2, entities.size());
     }
 
@@ -94,7 +104,7 @@ class TokenClassificationHeadTest {
     void noneGivesOneEntryPerTaggedToken() {
         List<TokenEntity> entities = TokenClassificationHead.entities(
                 logits(0, 1, 2, 0, 0, 3, 0), ENCODING, LABELS, Aggregation.NONE,
-                TokenClassificationHeadTest::decode);
+                TEXT);
         assertEquals(List.of("B-PER", "I-PER", "B-LOC"), entities.stream().map(TokenEntity::entity).toList());
         assertEquals(List.of(1, 2, 5), entities.stream().map(TokenEntity::index).toList());
         assertEquals("##ny", entities.get(1).word());

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -69,6 +70,10 @@ public final class TextEndpoints {
                 throw shape();
             }
         }
+        if (model.task() == ModelTask.TOKEN_CLASSIFIER && seconds.stream().anyMatch(Objects::nonNull)) {
+            throw ApiException.validation("inputs", "model " + model.name() + " is a token classifier: it tags the "
+                    + "words of single texts, not text pairs");
+        }
         boolean raw = body.bool("raw_scores").orElse(false);
         List<Encoding> encodings = call.inference().tokenizePairs(call.model(), firsts, seconds,
                                                                   call.inference().truncate(body.bool("truncate")),
@@ -79,7 +84,7 @@ public final class TextEndpoints {
             answers.add(switch (model.task()) {
                 case CLASSIFIER, RERANKER -> ClassificationHead.scores(outputs.get(i), model.labels(),
                                                                        model.multiLabel(), raw);
-                case TOKEN_CLASSIFIER -> entities(call, outputs.get(i), encodings.get(i));
+                case TOKEN_CLASSIFIER -> entities(call, outputs.get(i), encodings.get(i), firsts.get(i));
                 case EMBEDDING -> throw new IllegalStateException("embedding models are refused before tokenizing");
             });
         }
@@ -143,7 +148,7 @@ public final class TextEndpoints {
             for (int i = 0; i < e.length(); i++) {
                 Map<String, Object> token = new LinkedHashMap<>();
                 token.put("id", e.ids()[i]);
-                token.put("text", e.special()[i] ? e.tokens()[i] : substring(text, e.starts()[i], e.ends()[i]));
+                token.put("text", e.special()[i] ? e.tokens()[i] : e.covered(text, i));
                 token.put("special", e.special()[i]);
                 token.put("start", e.special()[i] ? null : e.starts()[i]);
                 token.put("stop", e.special()[i] ? null : e.ends()[i]);
@@ -181,7 +186,7 @@ public final class TextEndpoints {
         return texts;
     }
 
-    private Object entities(Call call, ModelOutput output, Encoding encoding) {
+    private Object entities(Call call, ModelOutput output, Encoding encoding, String text) {
         String strategy = call.body().string("aggregation_strategy").orElse("simple");
         Aggregation aggregation = switch (strategy) {
             case "simple" -> Aggregation.SIMPLE;
@@ -189,9 +194,8 @@ public final class TextEndpoints {
             default -> throw ApiException.validation("aggregation_strategy",
                                                      "`aggregation_strategy` must be \"simple\" or \"none\"");
         };
-        TextTokenizer tokenizer = call.model().tokenizer();
         var found = TokenClassificationHead.entities(output, encoding, call.model().description().labels(),
-                                                     aggregation, ids -> tokenizer.decode(ids, false));
+                                                     aggregation, call.model().tokenizer().tokenText(encoding, text));
         List<Map<String, Object>> answer = new ArrayList<>(found.size());
         for (var entity : found) {
             Map<String, Object> item = new LinkedHashMap<>();
@@ -206,12 +210,6 @@ public final class TextEndpoints {
             answer.add(item);
         }
         return answer;
-    }
-
-    private static String substring(String text, int startCodePoint, int endCodePoint) {
-        int start = text.offsetByCodePoints(0, Math.min(startCodePoint, text.codePointCount(0, text.length())));
-        int end = text.offsetByCodePoints(0, Math.min(endCodePoint, text.codePointCount(0, text.length())));
-        return text.substring(start, end);
     }
 
     private static ApiException shape() {

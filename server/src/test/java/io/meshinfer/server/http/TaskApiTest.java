@@ -144,6 +144,8 @@ class TaskApiTest {
                 + ", \"aggregation_strategy\": \"none\"}");
         assertEquals(c.get("none").size(), none.json().size());
         assertEquals(c.at("/none/0/index").asInt(), none.json().get(0).get("index").asInt());
+        Reply pair = server.post("/models/ner/predict", "{\"inputs\": [\"John\", \"Paris\"]}");
+        assertEquals(422, pair.status(), "a token classifier tags single texts: " + pair.body());
     }
 
     @Test
