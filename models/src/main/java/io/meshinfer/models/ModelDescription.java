@@ -15,6 +15,8 @@ import java.util.TreeSet;
  * @param tokenizerFile  the {@code tokenizer.json}
  * @param task           what the model answers
  * @param pooling        sentence pooling (embedding models only)
+ * @param poolingIncludesPrompt whether a prompt's tokens count in mean and max pooling (sentence-transformers'
+ *                       {@code include_prompt}; false for models trained to pool the text alone)
  * @param normalize      whether embeddings are L2-normalised unless a request says otherwise
  * @param maxLength      most tokens an input may have, special tokens included
  * @param labels         class labels by id (classifiers, rerankers, token classifiers)
@@ -35,6 +37,7 @@ public record ModelDescription(String name,
                                Path tokenizerFile,
                                ModelTask task,
                                Pooling pooling,
+                               boolean poolingIncludesPrompt,
                                boolean normalize,
                                int maxLength,
                                List<String> labels,

@@ -20,6 +20,7 @@ import io.meshinfer.models.Pooling;
  * @param sentenceMaxLength    {@code sentence_bert_config.json} {@code max_seq_length}
  * @param sentenceTransformers whether {@code modules.json} exists
  * @param pooling              the mode of the Pooling module {@code modules.json} points to
+ * @param poolingIncludesPrompt the Pooling module's {@code include_prompt}: false leaves a prompt's tokens out
  * @param normalizeModule      whether {@code modules.json} lists a Normalize module
  * @param prompts              {@code config_sentence_transformers.json} {@code prompts}: name to prefix
  * @param defaultPromptName    {@code config_sentence_transformers.json} {@code default_prompt_name}
@@ -34,6 +35,7 @@ public record DirectoryConfig(List<String> architectures,
                               Optional<Integer> sentenceMaxLength,
                               boolean sentenceTransformers,
                               Optional<Pooling> pooling,
+                              boolean poolingIncludesPrompt,
                               boolean normalizeModule,
                               Map<String, String> prompts,
                               Optional<String> defaultPromptName) {

@@ -41,15 +41,18 @@ public final class DirectoryConfigReader {
         config.path("architectures").forEach(a -> architectures.add(a.asText()));
 
         Optional<Pooling> pooling = Optional.empty();
+        boolean poolingIncludesPrompt = true;
         boolean normalize = false;
         if (modules.isPresent()) {
             for (JsonNode module : modules.get()) {
                 String type = module.path("type").asText("");
                 if (type.endsWith(".Pooling") || type.equals("Pooling")) {
                     Path poolingConfig = dir.resolve(module.path("path").asText("1_Pooling")).resolve("config.json");
-                    pooling = Optional.of(poolingMode(readJson(poolingConfig).orElseThrow(
+                    JsonNode poolingJson = readJson(poolingConfig).orElseThrow(
                             () -> new ModelException("modules.json names a Pooling module but " + poolingConfig
-                                                             + " is missing"))));
+                                                             + " is missing"));
+                    pooling = Optional.of(poolingMode(poolingJson));
+                    poolingIncludesPrompt = poolingJson.path("include_prompt").asBoolean(true);
                 } else if (type.endsWith(".Normalize") || type.equals("Normalize")) {
                     normalize = true;
                 }
@@ -66,6 +69,7 @@ public final class DirectoryConfigReader {
                                    sentenceConfig.flatMap(c -> positiveInt(c, "max_seq_length")),
                                    modules.isPresent(),
                                    pooling,
+                                   poolingIncludesPrompt,
                                    normalize,
                                    sentenceTransformers.map(DirectoryConfigReader::prompts).orElse(Map.of()),
                                    sentenceTransformers.map(c -> c.path("default_prompt_name"))

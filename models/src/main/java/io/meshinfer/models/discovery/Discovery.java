@@ -81,8 +81,8 @@ public final class Discovery {
             warnings.add("default_prompt_name '" + defaultPrompt.get() + "' is not among the prompts; ignoring it");
             defaultPrompt = Optional.empty();
         }
-        return new ModelDescription(name, dir, onnxFile, dir.resolve("tokenizer.json"), task, pooling, normalize,
-                                    maxLength(config, warnings), labels, config.multiLabel(), config.vocabSize(),
+        return new ModelDescription(name, dir, onnxFile, dir.resolve("tokenizer.json"), task, pooling,
+                                    config.poolingIncludesPrompt(), normalize, maxLength(config, warnings), labels, config.multiLabel(), config.vocabSize(),
                                     config.modelType(), inputs, output, tokenLevel, width, config.prompts(),
                                     defaultPrompt, warnings);
     }

@@ -18,29 +18,32 @@ public final class EmbeddingHead {
      *
      * @param tokens     one row per token
      * @param pooling    how rows combine
+     * @param skipped    leading rows mean and max pooling leave out: a prompt's, for models whose Pooling module
+     *                   says {@code include_prompt: false} (at least one row always counts)
      * @param dimensions keep only the first {@code dimensions} values; 0 keeps all
      * @param normalize  L2-normalise the result (after truncation)
      */
-    public static float[] pool(ModelOutput tokens, Pooling pooling, int dimensions, boolean normalize) {
+    public static float[] pool(ModelOutput tokens, Pooling pooling, int skipped, int dimensions, boolean normalize) {
         int width = tokens.width();
+        int first = Math.min(skipped, tokens.rows() - 1);
         float[] out = new float[width];
         switch (pooling) {
             case CLS -> System.arraycopy(tokens.values(), 0, out, 0, width);
             case LAST_TOKEN -> System.arraycopy(tokens.values(), (tokens.rows() - 1) * width, out, 0, width);
             case MEAN -> {
                 double[] sum = new double[width];
-                for (int r = 0; r < tokens.rows(); r++) {
+                for (int r = first; r < tokens.rows(); r++) {
                     for (int c = 0; c < width; c++) {
                         sum[c] += tokens.at(r, c);
                     }
                 }
                 for (int c = 0; c < width; c++) {
-                    out[c] = (float) (sum[c] / tokens.rows());
+                    out[c] = (float) (sum[c] / (tokens.rows() - first));
                 }
             }
             case MAX -> {
                 Arrays.fill(out, Float.NEGATIVE_INFINITY);
-                for (int r = 0; r < tokens.rows(); r++) {
+                for (int r = first; r < tokens.rows(); r++) {
                     for (int c = 0; c < width; c++) {
                         out[c] = Math.max(out[c], tokens.at(r, c));
                     }

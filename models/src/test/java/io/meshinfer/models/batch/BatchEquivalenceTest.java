@@ -70,7 +70,7 @@ class BatchEquivalenceTest {
 
     private static float[] pool(Model model, ModelOutput output) {
         ModelDescription d = model.description();
-        return EmbeddingHead.pool(output, d.pooling(), 0, d.normalize());
+        return EmbeddingHead.pool(output, d.pooling(), 0, 0, d.normalize());
     }
 
     private static Encoding encode(Model model, String text) {

@@ -39,6 +39,9 @@ class DirectoryConfigReaderTest {
         assertTrue(c.sentenceTransformers());
         assertEquals(Optional.of(256), c.sentenceMaxLength());
         assertEquals(Optional.of(512), c.tokenizerMaxLength());
+        assertTrue(c.poolingIncludesPrompt(), "sentence-transformers' default");
+        write("1_Pooling/config.json", "{\"pooling_mode_mean_tokens\": true, \"include_prompt\": false}");
+        assertFalse(DirectoryConfigReader.read(dir).poolingIncludesPrompt());
     }
 
     @Test

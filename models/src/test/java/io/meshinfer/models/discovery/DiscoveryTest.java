@@ -157,7 +157,7 @@ class DiscoveryTest {
     void maxLengthPrecedence(LengthCase c) {
         DirectoryConfig config = new DirectoryConfig(List.of(), "bert", List.of(), false, c.positions(),
                                                      Optional.empty(), c.tokenizer(), c.sentence(), false,
-                                                     Optional.empty(), false, Map.of(), Optional.empty());
+                                                     Optional.empty(), true, false, Map.of(), Optional.empty());
         assertEquals(c.expected(), Discovery.maxLength(config, new ArrayList<>()));
     }
 
@@ -166,7 +166,7 @@ class DiscoveryTest {
         DirectoryConfig config = new DirectoryConfig(List.of("BertForSequenceClassification"), "bert",
                                                      List.of("a", "b", "c"), true, Optional.of(512),
                                                      Optional.of(30522), Optional.empty(), Optional.empty(), false,
-                                                     Optional.empty(), false, Map.of(), Optional.empty());
+                                                     Optional.empty(), true, false, Map.of(), Optional.empty());
         GraphSignature graph = new GraphSignature(List.of(IDS, MASK), List.of(
                 new TensorSpec("logits", "FLOAT", List.of(-1L, 3L))));
         ModelDescription d = Discovery.describe("m", DIR, DIR.resolve("model.onnx"), config, graph,
@@ -191,7 +191,7 @@ class DiscoveryTest {
     void promptsComeFromTheSentenceTransformersConfigWithTheirDefault() {
         DirectoryConfig config = new DirectoryConfig(List.of("BertModel"), "bert", List.of(), false, Optional.of(512),
                                                      Optional.empty(), Optional.empty(), Optional.empty(), true,
-                                                     Optional.of(Pooling.CLS), true,
+                                                     Optional.of(Pooling.CLS), true, true,
                                                      Map.of("query", "query: ", "passage", "passage: "),
                                                      Optional.of("query"));
         ModelDescription d = Discovery.describe("m", DIR, DIR.resolve("model.onnx"), config,
@@ -208,7 +208,8 @@ class DiscoveryTest {
     void anUnknownDefaultPromptIsIgnoredWithAWarning() {
         DirectoryConfig config = new DirectoryConfig(List.of("BertModel"), "bert", List.of(), false, Optional.of(512),
                                                      Optional.empty(), Optional.empty(), Optional.empty(), true,
-                                                     Optional.of(Pooling.CLS), true, Map.of(), Optional.of("query"));
+                                                     Optional.of(Pooling.CLS), true, true, Map.of(),
+                                                     Optional.of("query"));
         ModelDescription d = Discovery.describe("m", DIR, DIR.resolve("model.onnx"), config,
                                                 new GraphSignature(List.of(IDS), List.of(hidden())),
                                                 Optional.empty());
@@ -228,7 +229,7 @@ class DiscoveryTest {
     private static DirectoryConfig config(List<String> architectures, List<String> labels, Optional<Pooling> pooling,
                                           boolean sentenceTransformers, boolean normalize) {
         return new DirectoryConfig(architectures, "bert", labels, false, Optional.of(512), Optional.of(30522),
-                                   Optional.empty(), Optional.empty(), sentenceTransformers, pooling, normalize,
-                                   Map.of(), Optional.empty());
+                                   Optional.empty(), Optional.empty(), sentenceTransformers, pooling, true,
+                                   normalize, Map.of(), Optional.empty());
     }
 }

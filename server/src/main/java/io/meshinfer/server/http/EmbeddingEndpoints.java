@@ -45,7 +45,7 @@ public final class EmbeddingEndpoints {
         }
         List<Inputs.Input> inputs = Inputs.parse(body.required("inputs"), "inputs", maxClientBatchSize,
                                                    call.model().description());
-        List<ModelOutput> outputs = run(call, inputs);
+        List<ModelOutput> outputs = run(call, Inputs.prompted(inputs, Inputs.promptPrefix(body, model)));
         List<float[][]> answer = new ArrayList<>(outputs.size());
         for (ModelOutput output : outputs) {
             float[][] tokens = new float[output.rows()][];
@@ -129,19 +129,33 @@ public final class EmbeddingEndpoints {
                     + " for model " + model.name());
         }
         boolean normalize = normalizeField.orElse(model.normalize());
-        List<ModelOutput> outputs = run(call, inputs);
+        String prompt = Inputs.promptPrefix(call.body(), model);
+        List<ModelOutput> outputs = run(call, Inputs.prompted(inputs, prompt));
+        int promptTokens = promptTokens(call.model(), prompt);
         List<float[]> vectors = new ArrayList<>(outputs.size());
-        for (ModelOutput output : outputs) {
+        for (int i = 0; i < outputs.size(); i++) {
+            int skipped = inputs.get(i).text() != null ? promptTokens : 0;
             vectors.add(model.tokenLevel()
-                                ? EmbeddingHead.pool(output, model.pooling(), dimensions, normalize)
-                                : EmbeddingHead.finish(output.values(), dimensions, normalize));
+                                ? EmbeddingHead.pool(outputs.get(i), model.pooling(), skipped, dimensions, normalize)
+                                : EmbeddingHead.finish(outputs.get(i).values(), dimensions, normalize));
         }
         return vectors;
     }
 
-    private static List<ModelOutput> run(Call call, List<Inputs.Input> inputs) {
+    /**
+     * The leading tokens a prompt adds that pooling leaves out: none unless the model's Pooling module says
+     * {@code include_prompt: false}; then, as sentence-transformers counts them, the prompt's own tokens with the
+     * special token before them.
+     */
+    private static int promptTokens(Model model, String prompt) {
+        if (prompt.isEmpty() || model.description().poolingIncludesPrompt()) {
+            return 0;
+        }
+        return model.tokenizer().encodeRaw(prompt, true).length() - 1;
+    }
+
+    private static List<ModelOutput> run(Call call, List<Inputs.Input> prompted) {
         JsonBody body = call.body();
-        List<Inputs.Input> prompted = Inputs.prompted(inputs, Inputs.promptPrefix(body, call.model().description()));
         List<Encoding> encodings = call.inference().tokenize(call.model(), prompted,
                                                              call.inference().truncate(body.bool("truncate")),
                                                              body.truncationDirection(), call.timings());
