@@ -82,9 +82,9 @@ public final class Discovery {
             defaultPrompt = Optional.empty();
         }
         return new ModelDescription(name, dir, onnxFile, dir.resolve("tokenizer.json"), task, pooling,
-                                    config.poolingIncludesPrompt(), normalize, maxLength(config, warnings), labels, config.multiLabel(), config.vocabSize(),
-                                    config.modelType(), inputs, output, tokenLevel, width, config.prompts(),
-                                    defaultPrompt, warnings);
+                                    config.poolingIncludesPrompt(), normalize, maxLength(config, warnings), labels,
+                                    config.multiLabel(), config.vocabSize(), config.modelType(), inputs, output,
+                                    tokenLevel, width, config.prompts(), defaultPrompt, warnings);
     }
 
     /** Maximum input length: sentence-transformers' setting, else the tokenizer's, else the position table's. */
