@@ -70,9 +70,9 @@ final class InProcess {
         return socket;
     }
 
-    /** Tokenizes {@code text} and runs the graph on it, without batching or HTTP. */
+    /** Tokenizes {@code text} as the embedding routes do and runs the graph on it, without batching or HTTP. */
     float[] run(String text) throws OrtException {
-        Encoding e = model.tokenizer().encode(text, false, TruncationDirection.RIGHT);
+        Encoding e = model.tokenizer().encodeIds(text, false, TruncationDirection.RIGHT);
         buffers.reset(1, e.length());
         buffers.putRow(0, e.ids(), e.typeIds());
         return model.session().run(buffers, model.description().inputs(), model.description().output());

@@ -367,7 +367,7 @@ public final class LoadHarness {
         try (MeshinferServer server = InProcess.server()) {
             Model model = server.models().defaultModel();
             List<Encoding> encodings = SENTENCES.stream()
-                    .map(s -> model.tokenizer().encode(s, false, TruncationDirection.RIGHT)).toList();
+                    .map(s -> model.tokenizer().encodeIds(s, false, TruncationDirection.RIGHT)).toList();
             InputBuffers buffers = new InputBuffers(model.description().maxLength() * 32);
             double[] rates = new double[2];
             int[] sizes = {1, 32};

@@ -29,6 +29,19 @@ public record Encoding(long[] ids,
         }
     }
 
+    /**
+     * An encoding that knows only what the graph reads: ids, type ids, which tokens are special and which text each
+     * came from. Its token texts are empty, its offsets 0 and its word ids -1.
+     */
+    public static Encoding ofIds(long[] ids, long[] typeIds, boolean[] special, int[] sequenceIds) {
+        int n = ids.length;
+        String[] tokens = new String[n];
+        Arrays.fill(tokens, "");
+        long[] wordIds = new long[n];
+        Arrays.fill(wordIds, -1);
+        return new Encoding(ids, typeIds, tokens, special, new int[n], new int[n], sequenceIds, wordIds);
+    }
+
     /** Number of tokens, special tokens included. */
     public int length() {
         return ids.length;

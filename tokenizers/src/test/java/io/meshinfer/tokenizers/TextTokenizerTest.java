@@ -95,6 +95,24 @@ class TextTokenizerTest {
     }
 
     @Test
+    void theGraphOnlyEncodingHasTheSameIdsTypesAndTruncationAsTheFullOne() {
+        String[] texts = {"hello world", "Héllo, wörld! 😀", "one two three four five six seven eight"};
+        for (String text : texts) {
+            for (TruncationDirection direction : TruncationDirection.values()) {
+                Encoding full = tokenizer.encode(text, true, direction);
+                Encoding ids = tokenizer.encodeIds(text, true, direction);
+                assertArrayEquals(full.ids(), ids.ids(), text);
+                assertArrayEquals(full.typeIds(), ids.typeIds(), text);
+                assertArrayEquals(full.special(), ids.special(), text);
+                assertArrayEquals(full.sequenceIds(), ids.sequenceIds(), text);
+            }
+        }
+        InputTooLongException e = assertThrows(InputTooLongException.class,
+                () -> tokenizer.encodeIds("one two three four five six seven", false, TruncationDirection.RIGHT));
+        assertEquals(9, e.tokens());
+    }
+
+    @Test
     void whenBothTextsMustBeCutTheyShareTheBudgetAsHuggingFacesLongestFirstDoes() {
         // Expected tokens from Hugging Face's tokenizers 0.22 (enable_truncation(8, strategy="longest_first")).
         assertEquals("[CLS] one two [SEP] five six seven [SEP]", pair("one two three four",
