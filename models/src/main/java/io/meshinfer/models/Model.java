@@ -1,8 +1,10 @@
 package io.meshinfer.models;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 
 import io.meshinfer.models.batch.BatchListener;
 import io.meshinfer.models.batch.BatchPolicy;
@@ -30,12 +32,16 @@ public final class Model implements AutoCloseable {
     private final TextTokenizer tokenizer;
     private final ModelSession session;
     private final Batcher batcher;
+    private final Map<String, Integer> promptTokensOutOfPooling;
 
     private Model(ModelDescription description, TextTokenizer tokenizer, ModelSession session, Batcher batcher) {
         this.description = description;
         this.tokenizer = tokenizer;
         this.session = session;
         this.batcher = batcher;
+        this.promptTokensOutOfPooling = description.poolingIncludesPrompt() ? Map.of()
+                : description.prompts().values().stream().filter(p -> !p.isEmpty()).distinct().collect(
+                        Collectors.toUnmodifiableMap(p -> p, p -> tokenizer.encodeRaw(p, true).length() - 1));
     }
 
     /**
@@ -79,6 +85,15 @@ public final class Model implements AutoCloseable {
 
     public TextTokenizer tokenizer() {
         return tokenizer;
+    }
+
+    /**
+     * The leading tokens a prompt adds that pooling leaves out: none unless the Pooling module says
+     * {@code include_prompt: false}; then, as sentence-transformers counts them, the prompt's own tokens with the
+     * special token before them. Counted once, at load, for each of the model's prompts.
+     */
+    public int promptTokensOutOfPooling(String prompt) {
+        return promptTokensOutOfPooling.getOrDefault(prompt, 0);
     }
 
     /** Where the graph runs. */

@@ -45,7 +45,7 @@ public final class EmbeddingEndpoints {
         }
         List<Inputs.Input> inputs = Inputs.parse(body.required("inputs"), "inputs", maxClientBatchSize,
                                                    call.model().description());
-        List<ModelOutput> outputs = run(call, Inputs.prompted(inputs, Inputs.promptPrefix(body, model)));
+        List<ModelOutput> outputs = run(call, inputs, Inputs.promptPrefix(body, model));
         List<float[][]> answer = new ArrayList<>(outputs.size());
         for (ModelOutput output : outputs) {
             float[][] tokens = new float[output.rows()][];
@@ -130,8 +130,8 @@ public final class EmbeddingEndpoints {
         }
         boolean normalize = normalizeField.orElse(model.normalize());
         String prompt = Inputs.promptPrefix(call.body(), model);
-        List<ModelOutput> outputs = run(call, Inputs.prompted(inputs, prompt));
-        int promptTokens = promptTokens(call.model(), prompt);
+        List<ModelOutput> outputs = run(call, inputs, prompt);
+        int promptTokens = call.model().promptTokensOutOfPooling(prompt);
         List<float[]> vectors = new ArrayList<>(outputs.size());
         for (int i = 0; i < outputs.size(); i++) {
             int skipped = inputs.get(i).text() != null ? promptTokens : 0;
@@ -142,21 +142,10 @@ public final class EmbeddingEndpoints {
         return vectors;
     }
 
-    /**
-     * The leading tokens a prompt adds that pooling leaves out: none unless the model's Pooling module says
-     * {@code include_prompt: false}; then, as sentence-transformers counts them, the prompt's own tokens with the
-     * special token before them.
-     */
-    private static int promptTokens(Model model, String prompt) {
-        if (prompt.isEmpty() || model.description().poolingIncludesPrompt()) {
-            return 0;
-        }
-        return model.tokenizer().encodeRaw(prompt, true).length() - 1;
-    }
-
-    private static List<ModelOutput> run(Call call, List<Inputs.Input> prompted) {
+    /** Puts {@code prompt} before the text inputs, tokenizes them and runs them through the model. */
+    private static List<ModelOutput> run(Call call, List<Inputs.Input> inputs, String prompt) {
         JsonBody body = call.body();
-        List<Encoding> encodings = call.inference().tokenize(call.model(), prompted,
+        List<Encoding> encodings = call.inference().tokenize(call.model(), Inputs.prompted(inputs, prompt),
                                                              call.inference().truncate(body.bool("truncate")),
                                                              body.truncationDirection(), call.timings());
         return call.inference().run(call.model(), encodings, call.callerWait(), call.timings());

@@ -75,8 +75,9 @@ public final class ServiceRouting {
         }
         // TEI serves OpenAI's route with and without /v1, for clients whose base URL lacks it.
         for (String path : List.of("/v1/embeddings", "/embeddings")) {
-            routing.post(path, exchange.post("openai_embeddings", Style.OPENAI, "model", embeddings::openAi));
-            routing.any(path, methodNotAllowed("openai_embeddings", Style.OPENAI, "POST"));
+            // Style.of knows both paths, so errors before routing answer in the same shape as the route.
+            routing.post(path, exchange.post("openai_embeddings", Style.of(path), "model", embeddings::openAi));
+            routing.any(path, methodNotAllowed("openai_embeddings", Style.of(path), "POST"));
         }
         routing.get("/v1/models", this::openAiModels);
         routing.any("/v1/models", methodNotAllowed("openai_models", Style.OPENAI, "GET"));

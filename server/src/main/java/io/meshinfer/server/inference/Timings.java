@@ -18,10 +18,11 @@ public final class Timings {
     private long tokenizationNanos;
     private long queueNanos;
     private long inferenceNanos;
-    private int tokens;
+    private static final int[] NO_INPUTS = {};
+
     private int characters;
     private int inputs;
-    private int[] inputTokens = new int[1];
+    private int[] inputTokens = NO_INPUTS;
     private ModelTask task;
 
     /** Time the caller's authorization took (mTLS listener only). */
@@ -41,13 +42,9 @@ public final class Timings {
     public void addTokenization(ModelTask modelTask, long nanos, int[] lengths, int characterCount) {
         task = modelTask;
         tokenizationNanos += nanos;
-        if (inputs + lengths.length > inputTokens.length) {
-            inputTokens = Arrays.copyOf(inputTokens, Math.max(inputs + lengths.length, 2 * inputTokens.length));
-        }
-        for (int length : lengths) {
-            inputTokens[inputs++] = length;
-            tokens += length;
-        }
+        inputTokens = Arrays.copyOf(inputTokens, inputs + lengths.length);
+        System.arraycopy(lengths, 0, inputTokens, inputs, lengths.length);
+        inputs += lengths.length;
         characters += characterCount;
     }
 
@@ -94,6 +91,10 @@ public final class Timings {
 
     /** Tokens the request's inputs had (after truncation). */
     public int tokens() {
+        int tokens = 0;
+        for (int i = 0; i < inputs; i++) {
+            tokens += inputTokens[i];
+        }
         return tokens;
     }
 

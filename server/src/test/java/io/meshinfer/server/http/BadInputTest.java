@@ -5,6 +5,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -200,9 +201,10 @@ class BadInputTest {
 
     /** The sum of {@code meshinfer_http_requests_total} for route embed over the statuses starting with a prefix. */
     private static long embedRequests(String statusPrefix) {
-        return server.admin("/metrics").body().lines()
-                .filter(l -> l.startsWith("meshinfer_http_requests_total{route=\"embed\",status=\"" + statusPrefix))
-                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        return (long) server.metricSamples().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("meshinfer_http_requests_total{route=\"embed\",status=\""
+                                                           + statusPrefix))
+                .mapToDouble(Map.Entry::getValue)
                 .sum();
     }
 

@@ -1,5 +1,6 @@
 package io.meshinfer.server.http;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -95,7 +96,7 @@ class EmbeddingApiTest {
 
     @Test
     void probesAndUnknownRoutesCountOnlyAsHttpRequestsNotAsTeiInferenceRequests() {
-        String before = teRequestCounts();
+        Map<String, Double> before = teRequestCounts();
         server.get("/health");
         server.get("/info");
         server.get("/nowhere");
@@ -130,11 +131,11 @@ class EmbeddingApiTest {
         assertTrue(padded == 8 || padded == 7, "both padded to 4 in one batch, or each alone: " + padded);
     }
 
-    /** Every {@code te_request_*} sample line except the durations, which other tests' requests may move. */
-    private static String teRequestCounts() {
-        return server.admin("/metrics").body().lines()
-                .filter(l -> l.startsWith("te_request_count") || l.startsWith("te_request_success")
-                        || l.startsWith("te_request_failure"))
-                .toList().toString();
+    /** Every {@code te_request_*} sample except the durations, which other tests' requests may move. */
+    private static Map<String, Double> teRequestCounts() {
+        Map<String, Double> counts = new HashMap<>(server.metricSamples());
+        counts.keySet().removeIf(k -> !k.startsWith("te_request_count") && !k.startsWith("te_request_success")
+                && !k.startsWith("te_request_failure"));
+        return counts;
     }
 }
