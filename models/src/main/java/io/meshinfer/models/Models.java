@@ -12,6 +12,7 @@ import java.util.logging.Logger;
 import io.meshinfer.models.batch.BatchListener;
 import io.meshinfer.models.batch.BatchPolicy;
 import io.meshinfer.models.runtime.ExecutionSettings;
+import io.meshinfer.models.runtime.NativeLibraryCache;
 import io.meshinfer.models.runtime.OrtRuntime;
 
 /**
@@ -37,7 +38,7 @@ public final class Models implements AutoCloseable {
      * @param execution    device and threads
      * @param policy       batching, the same for every model
      * @param listener     batch metrics
-     * @param cacheDir     where built-in models are extracted
+     * @param cacheDir     where built-in models and ONNX Runtime's libraries are unpacked
      * @throws ModelException when a model cannot be loaded or the default is not among them
      */
     public static Models load(List<ModelSource> sources, Optional<String> defaultName, ExecutionSettings execution,
@@ -45,6 +46,7 @@ public final class Models implements AutoCloseable {
         if (sources.isEmpty()) {
             throw new ModelException("no model to serve");
         }
+        NativeLibraryCache.use(cacheDir);
         OrtRuntime runtime = OrtRuntime.create(execution, sources.size());
         Map<String, Model> byName = new LinkedHashMap<>();
         List<Model> loaded = new ArrayList<>();

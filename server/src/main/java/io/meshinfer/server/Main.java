@@ -1,5 +1,6 @@
 package io.meshinfer.server;
 
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -64,8 +65,12 @@ public final class Main {
         MeshinferServer server;
         try {
             server = MeshinferServer.start(config);
-        } catch (ModelException | IllegalArgumentException e) {
+        } catch (ModelException | IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+            // What an operator fixes (a model, a setting, the state directory), said in one line.
             System.err.println("meshinfer: cannot start: " + e.getMessage());
+            for (Throwable also : e.getSuppressed()) {
+                System.err.println("meshinfer: also: " + also.getMessage());
+            }
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);

@@ -21,6 +21,7 @@ import io.meshinfer.server.http.ServiceRouting;
 import io.meshinfer.server.http.TransportErrors;
 import io.meshinfer.server.inference.Inference;
 import io.meshinfer.server.mesh.Mesh;
+import io.meshinfer.server.mesh.MeshStart;
 import io.meshinfer.server.socket.CallerConnections;
 import io.meshinfer.server.metrics.ServerMetrics;
 
@@ -56,14 +57,20 @@ public final class MeshinferServer implements AutoCloseable {
     /** Loads the models and starts both listeners. */
     public static MeshinferServer start(ServerConfig config) {
         ServerMetrics metrics = new ServerMetrics();
-        Optional<ConnectService> connect = config.connect().plaintext() ? Optional.empty()
-                : Optional.of(Mesh.start(config));
+        MeshStart starting = MeshStart.begin(config);
         Models models;
         try {
             models = Models.load(config.models(), config.defaultModel(), config.execution(), config.batch(),
                                  metrics, config.cacheDir());
         } catch (RuntimeException e) {
-            connect.ifPresent(ConnectService::close);
+            starting.abandon(e);
+            throw e;
+        }
+        Optional<ConnectService> connect;
+        try {
+            connect = starting.await();
+        } catch (RuntimeException e) {
+            models.close();
             throw e;
         }
         try {
