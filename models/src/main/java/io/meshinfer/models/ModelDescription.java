@@ -27,6 +27,8 @@ import java.util.TreeSet;
  * @param output         the graph output read for the task
  * @param tokenLevel     whether {@code output} has one row per token ({@code [batch, tokens, width]})
  * @param width          the size of the output's last dimension (hidden size or number of labels)
+ * @param dtype          the output's element type as TEI names it ({@code float32}, {@code float16},
+ *                       {@code bfloat16}); ONNX Runtime hands over all three as float32
  * @param prompts        sentence-transformers prompts: name to the prefix put before a text
  * @param defaultPrompt  the prompt used when a request names none
  * @param warnings       what discovery had to guess, to be logged once at start
@@ -48,6 +50,7 @@ public record ModelDescription(String name,
                                String output,
                                boolean tokenLevel,
                                int width,
+                               String dtype,
                                Map<String, String> prompts,
                                Optional<String> defaultPrompt,
                                List<String> warnings) {

@@ -23,14 +23,23 @@ public final class TestModels {
     }
 
     public static Model load(String location, BatchPolicy policy, BatchListener listener) {
-        String name = location.startsWith(ModelSource.BUILTIN_PREFIX)
-                ? location.substring(ModelSource.BUILTIN_PREFIX.length())
-                : Path.of(location).getFileName().toString();
-        return Model.load(new ModelSource(name, location, Optional.empty(), Optional.empty()), RUNTIME, policy,
-                          listener, CACHE);
+        return Model.load(new ModelSource(name(location), location, Optional.empty(), Optional.empty()), RUNTIME,
+                          policy, listener, CACHE);
     }
 
     public static Model load(String location) {
         return load(location, BatchPolicy.DEFAULT, BatchListener.NONE);
+    }
+
+    /** A model directory served with {@code --onnx-variant onnxVariant}. */
+    public static Model load(String location, String onnxVariant) {
+        return Model.load(new ModelSource(name(location), location, Optional.of(onnxVariant), Optional.empty()),
+                          RUNTIME, BatchPolicy.DEFAULT, BatchListener.NONE, CACHE);
+    }
+
+    private static String name(String location) {
+        return location.startsWith(ModelSource.BUILTIN_PREFIX)
+                ? location.substring(ModelSource.BUILTIN_PREFIX.length())
+                : Path.of(location).getFileName().toString();
     }
 }

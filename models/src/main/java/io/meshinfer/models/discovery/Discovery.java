@@ -74,6 +74,7 @@ public final class Discovery {
         if (width <= 0) {
             throw new ModelException("output " + output + " of " + onnxFile + " has no fixed last dimension");
         }
+        String dtype = dtype(outputSpec, onnxFile);
 
         List<String> labels = task == ModelTask.EMBEDDING ? List.of() : labels(config, width, warnings);
         Optional<String> defaultPrompt = config.defaultPromptName();
@@ -84,7 +85,23 @@ public final class Discovery {
         return new ModelDescription(name, dir, onnxFile, dir.resolve("tokenizer.json"), task, pooling,
                                     config.poolingIncludesPrompt(), normalize, maxLength(config, warnings), labels,
                                     config.multiLabel(), config.vocabSize(), config.modelType(), inputs, output,
-                                    tokenLevel, width, config.prompts(), defaultPrompt, warnings);
+                                    tokenLevel, width, dtype, config.prompts(), defaultPrompt, warnings);
+    }
+
+    /**
+     * TEI's name for the element type of the output read: float16 and bfloat16 outputs (float16 exports for GPUs)
+     * are read as float32 by ONNX Runtime; others cannot be read at all, so the model is refused here rather than
+     * failing on its first request.
+     */
+    static String dtype(TensorSpec output, Path onnxFile) {
+        return switch (output.elementType()) {
+            case "FLOAT" -> "float32";
+            case "FLOAT16" -> "float16";
+            case "BFLOAT16" -> "bfloat16";
+            default -> throw new ModelException("output " + output.name() + " of " + onnxFile + " has element type "
+                                                        + output.elementType() + "; expected float32, float16 or "
+                                                        + "bfloat16");
+        };
     }
 
     /** Maximum input length: sentence-transformers' setting, else the tokenizer's, else the position table's. */

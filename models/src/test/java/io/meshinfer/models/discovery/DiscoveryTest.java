@@ -9,6 +9,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.meshinfer.models.GraphInput;
@@ -103,6 +104,28 @@ class DiscoveryTest {
         ModelException e = assertThrows(ModelException.class, () -> describe(
                 List.of(ids32), config(List.of("BertModel"), List.of(), Optional.empty(), false, false)));
         assertTrue(e.getMessage().contains("INT64"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"FLOAT, float32", "FLOAT16, float16", "BFLOAT16, bfloat16"})
+    void theOutputsElementTypeIsTheModelsDtype(String elementType, String dtype) {
+        DirectoryConfig config = config(List.of("BertModel"), List.of(), Optional.of(Pooling.MEAN), true, true);
+        TensorSpec hidden = new TensorSpec("last_hidden_state", elementType, List.of(-1L, -1L, 384L));
+        ModelDescription d = Discovery.describe("m", DIR, DIR.resolve("model.onnx"), config,
+                                                new GraphSignature(List.of(IDS, MASK), List.of(hidden)),
+                                                Optional.empty());
+        assertEquals(dtype, d.dtype());
+    }
+
+    @Test
+    void anOutputThatIsNotAFloatTensorIsRefusedAtLoad() {
+        DirectoryConfig config = config(List.of("BertForSequenceClassification"), List.of(), Optional.empty(), false,
+                                        false);
+        TensorSpec logits = new TensorSpec("logits", "DOUBLE", List.of(-1L, 2L));
+        ModelException e = assertThrows(ModelException.class, () -> Discovery.describe(
+                "m", DIR, DIR.resolve("model.onnx"), config, new GraphSignature(List.of(IDS), List.of(logits)),
+                Optional.empty()));
+        assertTrue(e.getMessage().contains("logits") && e.getMessage().contains("DOUBLE"), e.getMessage());
     }
 
     @Test

@@ -57,6 +57,35 @@ class TaskParityTest {
         }
     }
 
+    /**
+     * A graph whose logits are float16 (the last node of a float16 export) reads as float32: the PyTorch logits
+     * within float16's rounding, and the same labels ranked first.
+     */
+    @Test
+    void aFloat16OutputReadsAsTheFloat32LogitsRounded() throws Exception {
+        String dir = TestModels.testdata().resolve("models/tiny-classifier").toString();
+        try (Model model = TestModels.load(dir, "model_fp16_output.onnx")) {
+            assertEquals("float16", model.description().dtype());
+            for (JsonNode c : Fixtures.cases("tiny-classifier")) {
+                Encoding e = c.has("text_pair")
+                        ? model.tokenizer().encodePair(c.get("text").asText(), c.get("text_pair").asText(), false,
+                                                       TruncationDirection.RIGHT)
+                        : model.tokenizer().encode(c.get("text").asText(), false, TruncationDirection.RIGHT);
+                float[] expected = Fixtures.floats(c.get("logits"));
+                float[] actual = run(model, e).values();
+                assertEquals(expected.length, actual.length);
+                for (int i = 0; i < expected.length; i++) {
+                    // float16 keeps 11 significant bits: a relative error of at most 2^-11, plus the 1e-4 of
+                    // ONNX Runtime against PyTorch.
+                    assertEquals(expected[i], actual[i], Math.abs(expected[i]) * 0x1p-11 + TOLERANCE, c.toString());
+                }
+                List<LabelScore> scores = ClassificationHead.scores(run(model, e), model.description().labels(),
+                                                                    false, false);
+                assertEquals(c.get("pipeline").get(0).get("label").asText(), scores.getFirst().label());
+            }
+        }
+    }
+
     @Test
     void rerankerScoresMatchThePyTorchModel() throws Exception {
         try (Model model = TestModels.load(TestModels.testdata().resolve("models/tiny-reranker").toString())) {

@@ -118,7 +118,7 @@ public final class ServiceRouting {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("model_id", d.name());
         info.put("model_sha", null);
-        info.put("model_dtype", "float32");
+        info.put("model_dtype", d.dtype());
         info.put("served_model_name", d.name());
         Map<String, Object> type = new LinkedHashMap<>();
         switch (d.task()) {

@@ -23,7 +23,9 @@ class TaskApiTest {
     static final TestServer server = TestServer.start("--model", "cls=" + MODELS.resolve("tiny-classifier"),
                                                       "--model", "ml=" + MODELS.resolve("tiny-multilabel"),
                                                       "--model", "rr=" + MODELS.resolve("tiny-reranker"),
-                                                      "--model", "ner=" + MODELS.resolve("tiny-ner"));
+                                                      "--model", "ner=" + MODELS.resolve("tiny-ner"),
+                                                      "--model", "half=" + MODELS.resolve("tiny-classifier"),
+                                                      "--onnx-variant", "half=model_fp16_output.onnx");
 
     @Test
     void predictGivesEveryLabelBestFirstAsThePipelineDoes() throws Exception {
@@ -155,6 +157,20 @@ class TaskApiTest {
         assertEquals(0, info.at("/model_type/classifier/label2id/negative").asInt());
         assertTrue(server.get("/models/rr/info").json().at("/model_type").has("reranker"));
         assertTrue(server.get("/models/ner/info").json().at("/model_type").has("token_classifier"));
+    }
+
+    @Test
+    void aGraphWithFloat16OutputsSaysSoAndScoresAsItsFloat32Twin() {
+        assertEquals("float32", server.get("/models/cls/info").json().get("model_dtype").asText());
+        assertEquals("float16", server.get("/models/half/info").json().get("model_dtype").asText());
+        String request = "{\"inputs\": \"The new phone has a great camera\"}";
+        JsonNode full = server.post("/models/cls/predict", request).json();
+        Reply half = server.post("/models/half/predict", request);
+        assertEquals(200, half.status(), half.body());
+        for (int i = 0; i < full.size(); i++) {
+            assertEquals(full.get(i).get("label").asText(), half.json().get(i).get("label").asText());
+            assertEquals(full.get(i).get("score").asDouble(), half.json().get(i).get("score").asDouble(), 2e-3);
+        }
     }
 
     @Test
