@@ -32,7 +32,8 @@ ENV OPT_OUT_TRACKING=true \
 # `serve --plaintext` in the image still needs --allow-plaintext-public to bind the service listener publicly.
 # Embedded mode keeps its CA in /var/lib/meshinfer: mount a volume there to keep the identity across restarts.
 RUN useradd --system --uid 10001 --home-dir /opt/meshinfer meshinfer \
-    && mkdir -p /var/cache/meshinfer /var/lib/meshinfer && chown meshinfer /var/cache/meshinfer /var/lib/meshinfer \
+    && mkdir -p /var/cache/meshinfer /var/lib/meshinfer /opt/meshinfer/cds \
+    && chown meshinfer /var/cache/meshinfer /var/lib/meshinfer /opt/meshinfer/cds \
     && chmod 700 /var/lib/meshinfer
 COPY --from=build /src/server/target/meshinfer.jar /opt/meshinfer/meshinfer.jar
 COPY --from=build /src/server/target/libs /opt/meshinfer/libs
@@ -41,6 +42,11 @@ WORKDIR /opt/meshinfer
 EXPOSE 8080 9090
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s CMD ["bash", "-c", \
     "exec 3<>/dev/tcp/127.0.0.1/9090 && printf 'GET /ready HTTP/1.1\\r\\nHost: probe\\r\\nConnection: close\\r\\n\\r\\n' >&3 && head -n1 <&3 | grep -q ' 200 '"]
+# As the launcher does: a class archive the first start writes when it stops and a restart of the container maps.
+# It lives in the container, not on a volume: the JVM never rewrites an archive whose jars changed, so an archive
+# kept across image upgrades would go stale for good.
 ENTRYPOINT ["java", "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xms32m", "-XX:MinHeapFreeRatio=10", \
-            "-XX:MaxHeapFreeRatio=20", "-jar", "/opt/meshinfer/meshinfer.jar"]
+            "-XX:MaxHeapFreeRatio=20", "-XX:+AutoCreateSharedArchive", \
+            "-XX:SharedArchiveFile=/opt/meshinfer/cds/serve.jsa", "-Xlog:cds*=off", \
+            "-jar", "/opt/meshinfer/meshinfer.jar"]
 CMD ["serve"]
