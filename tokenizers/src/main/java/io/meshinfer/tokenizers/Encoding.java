@@ -48,11 +48,21 @@ public record Encoding(long[] ids,
     }
 
     /** The part of {@code text} token {@code t} covers (its offsets count code points, as Python's do). */
-    public String covered(String text, int t) {
-        int codePoints = text.codePointCount(0, text.length());
-        int start = text.offsetByCodePoints(0, Math.min(starts[t], codePoints));
-        int end = text.offsetByCodePoints(0, Math.min(ends[t], codePoints));
-        return text.substring(start, end);
+    public String covered(IndexedText text, int t) {
+        return text.substring(starts[t], ends[t]);
+    }
+
+    /** This encoding with the offsets of its text tokens moved {@code codePoints} further into the text. */
+    Encoding shifted(int codePoints) {
+        int[] newStarts = starts.clone();
+        int[] newEnds = ends.clone();
+        for (int t = 0; t < length(); t++) {
+            if (!special[t]) {
+                newStarts[t] += codePoints;
+                newEnds[t] += codePoints;
+            }
+        }
+        return new Encoding(ids, typeIds, tokens, special, newStarts, newEnds, sequenceIds, wordIds);
     }
 
     /** The tokens {@code [from, to)} as a new encoding. */

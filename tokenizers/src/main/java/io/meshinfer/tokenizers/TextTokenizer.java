@@ -30,6 +30,12 @@ public final class TextTokenizer implements AutoCloseable {
         setIfAbsent("OPT_OUT_TRACKING", "true");
     }
 
+    /**
+     * Characters an input may have per token of the model's maximum length, as TEI allows: a bound on the work one
+     * input can cause, far above what any tokenizer needs to fill the model.
+     */
+    public static final int CHARACTERS_PER_TOKEN = 250;
+
     private final HuggingFaceTokenizer tokenizer;
     private final int maxLength;
     private final Optional<String> unknownToken;
@@ -99,13 +105,26 @@ public final class TextTokenizer implements AutoCloseable {
         return maxLength;
     }
 
+    /** Most characters (code points) an input may have: {@link #CHARACTERS_PER_TOKEN} per token of the maximum. */
+    public int maxCharacters() {
+        return maxLength * CHARACTERS_PER_TOKEN;
+    }
+
     /**
      * Tokenizes one text with the model's special tokens.
      *
-     * @throws InputTooLongException when the text is too long and {@code truncate} is false
+     * @throws InputTooLongException when the text has too many tokens and {@code truncate} is false
+     * @throws TextTooLongException when it has more than {@link #maxCharacters()} and {@code truncate} is false;
+     *                              with {@code truncate}, the characters over it are cut first, on the side
+     *                              {@code direction} cuts
      */
     public Encoding encode(String text, boolean truncate, TruncationDirection direction) {
-        Encoding full = convert(tokenizer.encode(text, true, false), false);
+        String kept = limited(text, maxCharacters(), truncate, direction);
+        Encoding full = convert(tokenizer.encode(kept, true, false), false);
+        if (kept.length() < text.length() && direction == TruncationDirection.LEFT) {
+            // Offsets stay offsets into the caller's text.
+            full = full.shifted(text.codePointCount(0, text.length() - kept.length()));
+        }
         return fit(full, truncate, direction, tokensOf(full, 0), 0);
     }
 
@@ -115,9 +134,11 @@ public final class TextTokenizer implements AutoCloseable {
      * three arrays instead of eight, which matters on the request path.
      *
      * @throws InputTooLongException as {@link #encode}
+     * @throws TextTooLongException as {@link #encode}
      */
     public Encoding encodeIds(String text, boolean truncate, TruncationDirection direction) {
-        long encoded = TokenizersLibrary.LIB.encode(tokenizer.getHandle(), text, true);
+        long encoded = TokenizersLibrary.LIB.encode(tokenizer.getHandle(),
+                                                    limited(text, maxCharacters(), truncate, direction), true);
         long[] ids;
         long[] typeIds;
         long[] specialMask;
@@ -144,15 +165,31 @@ public final class TextTokenizer implements AutoCloseable {
      * Face's {@code longest_first} strategy cuts them ({@link #keep}).
      *
      * @throws InputTooLongException when the pair is too long and {@code truncate} is false
+     * @throws TextTooLongException when the two texts together have more than {@link #maxCharacters()} and
+     *                              {@code truncate} is false; with {@code truncate}, each is held to half of it
      */
     public Encoding encodePair(String first, String second, boolean truncate, TruncationDirection direction) {
+        int characters = first.codePointCount(0, first.length()) + second.codePointCount(0, second.length());
+        if (characters > maxCharacters()) {
+            if (!truncate) {
+                throw new TextTooLongException(characters, maxCharacters());
+            }
+            // As TEI: each text is held to half the limit.
+            first = limited(first, maxCharacters() / 2, true, direction);
+            second = limited(second, maxCharacters() / 2, true, direction);
+        }
         Encoding full = convert(tokenizer.encode(first, second, true, false), true);
         return fit(full, truncate, direction, tokensOf(full, 0), tokensOf(full, 1));
     }
 
-    /** Tokenizes without special tokens and without any length limit (for {@code /tokenize}). */
+    /**
+     * Tokenizes without the token limit, with or without special tokens (for {@code /tokenize}).
+     *
+     * @throws TextTooLongException when the text has more than {@link #maxCharacters()}
+     */
     public Encoding encodeRaw(String text, boolean addSpecialTokens) {
-        return convert(tokenizer.encode(text, addSpecialTokens, false), false);
+        return convert(tokenizer.encode(limited(text, maxCharacters(), false, TruncationDirection.RIGHT),
+                                        addSpecialTokens, false), false);
     }
 
     /**
@@ -171,7 +208,8 @@ public final class TextTokenizer implements AutoCloseable {
      * The tokens of an encoding of {@code text} as the transformers pipelines show them: an unknown token stands for
      * the text it covers, as the token-classification pipeline writes it.
      */
-    public TokenText tokenText(Encoding encoding, String text) {
+    public TokenText tokenText(Encoding encoding, String original) {
+        IndexedText text = IndexedText.of(original);
         return new TokenText() {
             @Override
             public String token(int t) {
@@ -217,6 +255,23 @@ public final class TextTokenizer implements AutoCloseable {
     @Override
     public void close() {
         tokenizer.close();
+    }
+
+    /** {@code text} held to {@code limit} code points: cut on the side {@code direction} cuts, or refused. */
+    private static String limited(String text, int limit, boolean truncate, TruncationDirection direction) {
+        if (text.length() <= limit) {
+            return text;
+        }
+        int characters = text.codePointCount(0, text.length());
+        if (characters <= limit) {
+            return text;
+        }
+        if (!truncate) {
+            throw new TextTooLongException(characters, limit);
+        }
+        return direction == TruncationDirection.RIGHT
+                ? text.substring(0, text.offsetByCodePoints(0, limit))
+                : text.substring(text.offsetByCodePoints(0, characters - limit));
     }
 
     private Encoding fit(Encoding full, boolean truncate, TruncationDirection direction, int firstTokens,

@@ -175,4 +175,49 @@ class TextTokenizerTest {
                                              () -> TextTokenizer.load(dir.resolve("nope.json"), 8));
         assertTrue(e.getMessage().contains("not found"), e.getMessage());
     }
+    @Test
+    void anInputOverTheCharacterLimitIsRefusedWithoutTruncation() {
+        assertEquals(2000, tokenizer.maxCharacters());
+        String text = "a".repeat(2001);
+        TextTooLongException e = assertThrows(TextTooLongException.class,
+                                              () -> tokenizer.encode(text, false, TruncationDirection.RIGHT));
+        assertEquals(2001, e.characters());
+        assertEquals(2000, e.maxCharacters());
+        assertThrows(TextTooLongException.class, () -> tokenizer.encodeIds(text, false, TruncationDirection.RIGHT));
+        assertThrows(TextTooLongException.class, () -> tokenizer.encodeRaw(text, true));
+        assertThrows(TextTooLongException.class,
+                     () -> tokenizer.encodePair("q", "b".repeat(2000), false, TruncationDirection.RIGHT));
+    }
+
+    @Test
+    void theLimitCountsCodePointsAsPythonDoes() {
+        String emoji = "\uD83D\uDE00";
+        Encoding e = tokenizer.encodeRaw(emoji.repeat(2000), false);
+        assertTrue(e.length() > 0);
+    }
+
+    @Test
+    void truncationCutsTheCharactersOverTheLimitOnItsOwnSide() {
+        String right = "hello world " + "x ".repeat(1500);
+        assertArrayEquals(tokenizer.encode(right.substring(0, 2000), true, TruncationDirection.RIGHT).ids(),
+                          tokenizer.encode(right, true, TruncationDirection.RIGHT).ids());
+        assertArrayEquals(tokenizer.encodeIds(right.substring(0, 2000), true, TruncationDirection.RIGHT).ids(),
+                          tokenizer.encodeIds(right, true, TruncationDirection.RIGHT).ids());
+
+        String left = "y ".repeat(1500) + "hello world";
+        Encoding e = tokenizer.encode(left, true, TruncationDirection.LEFT);
+        assertArrayEquals(new long[] {CLS, 1061, 1061, 1061, 1061, 7592, 2088, SEP}, e.ids());
+        // The offsets are the caller's text's, not the cut one's.
+        IndexedText text = IndexedText.of(left);
+        assertEquals("hello", e.covered(text, 5));
+        assertEquals("world", e.covered(text, 6));
+        assertEquals(left.length() - 5, e.starts()[6]);
+    }
+
+    @Test
+    void aPairOverTheLimitHoldsEachTextToHalfOfIt() {
+        Encoding cut = tokenizer.encodePair("short query", "z ".repeat(1500), true, TruncationDirection.RIGHT);
+        Encoding same = tokenizer.encodePair("short query", "z ".repeat(500), true, TruncationDirection.RIGHT);
+        assertArrayEquals(same.ids(), cut.ids());
+    }
 }

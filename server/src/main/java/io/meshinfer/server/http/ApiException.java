@@ -2,6 +2,10 @@ package io.meshinfer.server.http;
 
 import io.helidon.http.Status;
 
+import io.meshinfer.tokenizers.InputTooLongException;
+import io.meshinfer.tokenizers.TextTooLongException;
+import io.meshinfer.tokenizers.TokenizerException;
+
 /**
  * A request that cannot be served, with the HTTP status and TEI error type to answer with.
  *
@@ -35,6 +39,17 @@ public final class ApiException extends RuntimeException {
     /** An empty input, which TEI answers with 400 {@code Empty}. */
     public static ApiException empty(String param, String message) {
         return new ApiException(Status.BAD_REQUEST_400, ErrorType.EMPTY, message, param);
+    }
+
+    /**
+     * An input the tokenizer refused: too long (more tokens or characters than the model takes, without truncation)
+     * is a validation error, anything else a tokenizer error; both 422, as TEI answers them.
+     */
+    public static ApiException tokenizer(TokenizerException e) {
+        if (e instanceof InputTooLongException || e instanceof TextTooLongException) {
+            return validation(e.getMessage());
+        }
+        return new ApiException(Status.UNPROCESSABLE_CONTENT_422, ErrorType.TOKENIZER, e.getMessage());
     }
 
     /** A route this kind of model does not serve: 424, as TEI answers it. */

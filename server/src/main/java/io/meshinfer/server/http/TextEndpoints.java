@@ -16,7 +16,9 @@ import io.meshinfer.models.heads.ClassificationHead;
 import io.meshinfer.models.heads.TokenClassificationHead;
 import io.meshinfer.models.heads.TokenClassificationHead.Aggregation;
 import io.meshinfer.tokenizers.Encoding;
+import io.meshinfer.tokenizers.IndexedText;
 import io.meshinfer.tokenizers.TextTokenizer;
+import io.meshinfer.tokenizers.TokenizerException;
 
 /** {@code /predict}, {@code /rerank}, {@code /tokenize} and {@code /decode}. */
 public final class TextEndpoints {
@@ -142,8 +144,13 @@ public final class TextEndpoints {
         String prefix = Inputs.promptPrefix(body, call.model().description());
         List<List<Map<String, Object>>> answer = new ArrayList<>();
         for (String input : texts) {
-            String text = prefix + input;
-            Encoding e = tokenizer.encodeRaw(text, addSpecial);
+            IndexedText text = IndexedText.of(prefix + input);
+            Encoding e;
+            try {
+                e = tokenizer.encodeRaw(text.toString(), addSpecial);
+            } catch (TokenizerException refused) {
+                throw ApiException.tokenizer(refused);
+            }
             List<Map<String, Object>> tokens = new ArrayList<>(e.length());
             for (int i = 0; i < e.length(); i++) {
                 Map<String, Object> token = new LinkedHashMap<>();

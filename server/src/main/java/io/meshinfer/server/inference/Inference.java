@@ -21,7 +21,6 @@ import io.meshinfer.server.http.ApiException;
 import io.meshinfer.server.http.ErrorType;
 import io.meshinfer.server.http.Inputs;
 import io.meshinfer.tokenizers.Encoding;
-import io.meshinfer.tokenizers.InputTooLongException;
 import io.meshinfer.tokenizers.TokenizerException;
 import io.meshinfer.tokenizers.TruncationDirection;
 
@@ -68,7 +67,9 @@ public final class Inference {
      * The encodings carry what the graph reads and no token texts or offsets (an embedding route answers with
      * vectors only), which saves a third of a short sentence's tokenization.
      *
-     * @throws ApiException 422 for an over-long input without truncation, or a text the tokenizer rejects
+     * @throws ApiException 422 for an over-long input without truncation (too many tokens, or characters:
+     *                      {@link io.meshinfer.tokenizers.TextTokenizer#maxCharacters()}), or a text the tokenizer
+     *                      rejects
      */
     public List<Encoding> tokenize(Model model, List<Inputs.Input> inputs, boolean truncate,
                                    TruncationDirection direction, Timings timings) {
@@ -112,10 +113,8 @@ public final class Inference {
                 String t = text.apply(i);
                 characters += t == null ? 0 : t.codePointCount(0, t.length());
             }
-        } catch (InputTooLongException e) {
-            throw ApiException.validation(e.getMessage());
         } catch (TokenizerException e) {
-            throw new ApiException(Status.UNPROCESSABLE_CONTENT_422, ErrorType.TOKENIZER, e.getMessage());
+            throw ApiException.tokenizer(e);
         }
         timings.addTokenization(model.description().task(), System.nanoTime() - start, lengths, characters);
         return encodings;

@@ -116,4 +116,37 @@ class TextApiTest {
         assertEquals(200, left.status(), left.body());
         assertFalse(right.json().equals(left.json()));
     }
+    /**
+     * An input is held to 250 characters per token of the model's length, as TEI holds it: beyond that {@code
+     * /tokenize} refuses, an embedding route refuses without truncation and cuts with it.
+     */
+    @Test
+    void anInputOverTheCharacterLimitIsRefusedOrCut() {
+        String text = "lorem ipsum ".repeat(5_334);
+        assertEquals(64_008, text.length());
+        for (String request : new String[] {
+                "{\"inputs\": \"" + text + "\"}",
+                "{\"inputs\": \"" + text + "\", \"truncate\": false}"}) {
+            Reply refused = server.post(request.contains("truncate") ? "/embed" : "/tokenize", request);
+            assertEquals(422, refused.status(), refused.body());
+            assertEquals("Validation", refused.json().get("error_type").asText());
+            assertTrue(refused.json().get("error").asText().contains("64001 characters; given: 64008"),
+                       refused.body());
+        }
+        Reply cut = server.post("/embed", "{\"inputs\": \"" + text + "\", \"truncate\": true}");
+        assertEquals(200, cut.status(), cut.body());
+        assertEquals(server.post("/embed", "{\"inputs\": \"" + text.substring(0, 64_000) + "\"}").json(), cut.json());
+    }
+
+    @Test
+    void tokenizeAnswersTheLongestTextWithCodePointSpans() {
+        // Cutting each token's text from the start of the string again made this quadratic in the length.
+        String text = "caf\u00e9 \uD83D\uDE00 ".repeat(9_000);
+        Reply reply = server.post("/tokenize", "{\"inputs\": \"" + text + "\"}");
+        assertEquals(200, reply.status(), reply.body());
+        JsonNode tokens = reply.json().get(0);
+        JsonNode last = tokens.get(tokens.size() - 2);
+        assertEquals(text.codePointCount(0, text.length()) - 2, last.get("start").asInt());
+        assertEquals("\uD83D\uDE00", last.get("text").asText());
+    }
 }
