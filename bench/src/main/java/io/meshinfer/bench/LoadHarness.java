@@ -408,26 +408,34 @@ public final class LoadHarness {
         List<String> listeners = List.of("--port", Integer.toString(port), "--admin-port", Integer.toString(admin),
                                          "--log-level", "warning");
         // The default mode's first start also creates the embedded CA and the intentions file, as a user's does.
-        Path state = Files.createTempDirectory("meshinfer-state");
-        Started mtls = startRestarted(jvm, jar, admin, concat(listeners, List.of("--state-dir", state.toString())));
-        stop(mtls.process());
-        // Plain HTTP: the harness's client speaks HTTP, for the memory after some requests.
-        Started plain = startRestarted(jvm, jar, admin, concat(listeners, List.of("--plaintext")));
+        Path scratch = Files.createTempDirectory("meshinfer-start");
         try {
-            try (RawHttpClient client = new RawHttpClient(port)) {
-                for (int i = 0; i < 200; i++) {
-                    client.exchange(RawHttpClient.post("/embed", "{\"inputs\": \"" + SENTENCES.get(i % 8) + "\"}"));
+            Started mtls = startRestarted(jvm, jar, admin, scratch.resolve("mtls"),
+                                          concat(listeners, List.of("--state-dir", scratch.resolve("state").toString())));
+            stop(mtls.process());
+            // Plain HTTP: the harness's client speaks HTTP, for the memory after some requests.
+            Started plain = startRestarted(jvm, jar, admin, scratch.resolve("plain"),
+                                           concat(listeners, List.of("--plaintext")));
+            try {
+                try (RawHttpClient client = new RawHttpClient(port)) {
+                    for (int i = 0; i < 200; i++) {
+                        client.exchange(RawHttpClient.post("/embed",
+                                                           "{\"inputs\": \"" + SENTENCES.get(i % 8) + "\"}"));
+                    }
                 }
+                long serverRss = rssKb(plain.process().pid());
+                long bareRss = bareSessionRss(jvm);
+                System.out.printf(Locale.ROOT, "start to ready, model, CA and class archive cached: mTLS (default) "
+                                  + "%.2f s, plain HTTP %.2f s (target <= 3 s)%n", mtls.readyNanos() / 1e9,
+                                  plain.readyNanos() / 1e9);
+                System.out.printf(Locale.ROOT, "RSS: server %d MiB / bare ORT session %d MiB = %.2f (target <= 1.5)%n",
+                                  serverRss / 1024, bareRss / 1024, serverRss / (double) bareRss);
+            } finally {
+                stop(plain.process());
             }
-            long serverRss = rssKb(plain.process().pid());
-            long bareRss = bareSessionRss(jvm);
-            System.out.printf(Locale.ROOT, "start to ready, model, CA and class archive cached: mTLS (default) %.2f s, "
-                              + "plain HTTP %.2f s (target <= 3 s)%n", mtls.readyNanos() / 1e9,
-                              plain.readyNanos() / 1e9);
-            System.out.printf(Locale.ROOT, "RSS: server %d MiB / bare ORT session %d MiB = %.2f (target <= 1.5)%n",
-                              serverRss / 1024, bareRss / 1024, serverRss / (double) bareRss);
         } finally {
-            stop(plain.process());
+            // The state directory holds a CA key.
+            deleteTree(scratch);
         }
     }
 
@@ -435,28 +443,47 @@ public final class LoadHarness {
     }
 
     /**
-     * Starts {@code serve} as the launcher does, with a class archive of the mode's own that a first start writes
-     * when it stops; returns the second start, ready.
+     * Starts {@code serve} as the launcher does, with a class archive (in {@code dir}) that a first start writes when
+     * it stops; returns the second start, ready.
      */
-    private static Started startRestarted(List<String> jvm, Path jar, int admin, List<String> flags)
+    private static Started startRestarted(List<String> jvm, Path jar, int admin, Path dir, List<String> flags)
             throws Exception {
-        Path archive = Files.createTempDirectory("meshinfer-cds").resolve("serve.jsa");
+        Path archive = Files.createDirectories(dir).resolve("serve.jsa");
         List<String> serve = concat(jvm, List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archive,
                                                  "-jar", jar.toString(), "serve"));
         serve = concat(serve, flags);
         Process first = new ProcessBuilder(serve).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        untilReady(admin, System.nanoTime());
-        stop(first);
+        try {
+            untilReady(first, admin, System.nanoTime());
+        } finally {
+            stop(first);
+        }
         long start = System.nanoTime();
         Process server = new ProcessBuilder(serve).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        return new Started(server, untilReady(admin, start));
+        try {
+            return new Started(server, untilReady(server, admin, start));
+        } catch (Exception | Error e) {
+            stop(server);
+            throw e;
+        }
     }
 
+    /** Stops a server, forcibly when it has not stopped after 30 s, so that its ports are free for the next. */
     private static void stop(Process server) throws InterruptedException {
         server.destroy();
-        server.waitFor(30, TimeUnit.SECONDS);
+        if (!server.waitFor(30, TimeUnit.SECONDS)) {
+            server.destroyForcibly().waitFor();
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
@@ -465,11 +492,19 @@ public final class LoadHarness {
         return all;
     }
 
-    /** Nanoseconds from {@code start} until the admin listener answers {@code /ready} with 200; -1 after a minute. */
-    private static long untilReady(int admin, long start) throws Exception {
+    /**
+     * Nanoseconds from {@code start} until {@code server}'s admin listener answers {@code /ready} with 200.
+     *
+     * @throws IllegalStateException when the server exits first, or is not ready within a minute
+     */
+    private static long untilReady(Process server, int admin, long start) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/ready")).build();
         while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(60)) {
+            if (!server.isAlive()) {
+                throw new IllegalStateException("the server exited with " + server.exitValue() + " before it was "
+                                                        + "ready");
+            }
             try {
                 if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return System.nanoTime() - start;
@@ -478,7 +513,7 @@ public final class LoadHarness {
                 Thread.sleep(20);
             }
         }
-        return -1;
+        throw new IllegalStateException("the server was not ready within a minute");
     }
 
     private static long bareSessionRss(List<String> jvm) throws Exception {

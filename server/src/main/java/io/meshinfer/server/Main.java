@@ -1,6 +1,9 @@
 package io.meshinfer.server;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +21,9 @@ import io.meshinfer.server.config.SettingException;
 
 /** The command line: {@code meshinfer serve|version|--help}. */
 public final class Main {
+    /** Set by the launcher: the file that marks its class archive as written by a run that served. */
+    static final String CLASS_ARCHIVE_SERVED = "meshinfer.cds.served";
+
     private Main() {
     }
 
@@ -73,6 +79,7 @@ public final class Main {
             }
             return 1;
         }
+        markClassArchiveServed();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             Logger.getLogger(Main.class.getName()).info("shutting down: finishing in-flight requests");
@@ -85,6 +92,22 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /**
+     * Tells the launcher that the class archive this JVM writes when it stops comes from a run that served: an
+     * archive written by a start that failed early holds a fraction of the classes, and the JVM would map it, and
+     * never rewrite it, from then on.
+     */
+    private static void markClassArchiveServed() {
+        String marker = System.getProperty(CLASS_ARCHIVE_SERVED);
+        if (marker != null) {
+            try {
+                Files.writeString(Path.of(marker), "");
+            } catch (IOException | RuntimeException e) {
+                Logger.getLogger(Main.class.getName()).fine("cannot mark the class archive: " + e);
+            }
+        }
     }
 
     private static void configureLogging(String level) {

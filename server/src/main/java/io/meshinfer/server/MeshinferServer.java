@@ -62,14 +62,15 @@ public final class MeshinferServer implements AutoCloseable {
         try {
             models = Models.load(config.models(), config.defaultModel(), config.execution(), config.batch(),
                                  metrics, config.cacheDir());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Errors too: ONNX Runtime's native libraries fail to load with one.
             starting.abandon(e);
             throw e;
         }
         Optional<ConnectService> connect;
         try {
             connect = starting.await();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             models.close();
             throw e;
         }

@@ -107,7 +107,7 @@ public final class TextTokenizer implements AutoCloseable {
 
     /** Most characters (code points) an input may have: {@link #CHARACTERS_PER_TOKEN} per token of the maximum. */
     public int maxCharacters() {
-        return maxLength * CHARACTERS_PER_TOKEN;
+        return (int) Math.min(Integer.MAX_VALUE, (long) maxLength * CHARACTERS_PER_TOKEN);
     }
 
     /**

@@ -4,20 +4,29 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URISyntaxException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.CodeSource;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 import java.util.zip.CRC32;
-import java.util.zip.CheckedInputStream;
 
 import ai.onnxruntime.OrtEnvironment;
 
@@ -26,25 +35,32 @@ import ai.onnxruntime.OrtEnvironment;
  *
  * <p>Left alone, ONNX Runtime copies them out of its jar into a new temporary directory at every start: a quarter
  * of a second of a small machine's start for the CPU build, and the CUDA build's providers are hundreds of
- * megabytes. Each cached file is checked against its jar entry's checksum before use, so a stale or damaged copy is
- * replaced, never loaded. When {@code onnxruntime.native.path} is already set, or the cache cannot be written, ONNX
- * Runtime loads its libraries as it would by itself.
+ * megabytes. The directory is named after the libraries' checksums, so that two builds never share one and a set
+ * once written is never rewritten; files are renamed into place whole. Because the process loads native code from
+ * there, the cache is used only when it is the user's own: every directory from the cache directory down, and every
+ * library, owned by this user, not a link, and writable by nobody else. Otherwise, on a file system without POSIX
+ * permissions, or when {@code onnxruntime.native.path} is already set, ONNX Runtime loads its libraries as it would by
+ * itself.
  */
 public final class NativeLibraryCache {
     private static final Logger LOG = Logger.getLogger(NativeLibraryCache.class.getName());
     /** ONNX Runtime's own setting: the directory it loads its libraries from. */
     static final String NATIVE_PATH = "onnxruntime.native.path";
     private static final String RESOURCES = "ai/onnxruntime/native/";
+    private static final String PARTIAL = ".partial";
+    /** A partial file this old was left by a process that died while unpacking. */
+    private static final Duration ABANDONED = Duration.ofHours(1);
 
     private NativeLibraryCache() {
     }
 
     /**
      * Points ONNX Runtime at the cached copies of its libraries under {@code cacheDir}, unpacking them first when
-     * missing or changed. Call before the first ONNX Runtime environment exists; later calls change nothing.
+     * missing. Call before the first ONNX Runtime environment exists; later calls change nothing.
      */
     public static synchronized void use(Path cacheDir) {
-        if (System.getProperty(NATIVE_PATH) != null) {
+        if (System.getProperty(NATIVE_PATH) != null
+                || !FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
             return;
         }
         Path jar = ortJar();
@@ -53,7 +69,7 @@ public final class NativeLibraryCache {
             return;
         }
         try {
-            Path dir = unpack(jar, platform, cacheDir.resolve("native").resolve(stem(jar)).resolve(platform));
+            Path dir = unpack(jar, platform, cacheDir);
             if (dir != null) {
                 System.setProperty(NATIVE_PATH, dir.toString());
             }
@@ -62,57 +78,98 @@ public final class NativeLibraryCache {
         }
     }
 
-    /** Unpacks the platform's libraries into {@code dir}; null when the jar has none for this platform. */
-    static Path unpack(Path jar, String platform, Path dir) throws IOException {
+    /**
+     * Unpacks the platform's libraries from {@code jar} under {@code cacheDir}; returns their directory, or null when
+     * the jar has none for this platform.
+     *
+     * @throws IOException when the cache cannot be written or is not safe to load code from
+     */
+    static Path unpack(Path jar, String platform, Path cacheDir) throws IOException {
         try (JarFile file = new JarFile(jar.toFile(), false)) {
             List<JarEntry> libraries = new ArrayList<>();
             file.stream()
                     .filter(e -> !e.isDirectory() && e.getName().startsWith(RESOURCES + platform + "/"))
                     .filter(e -> e.getName().indexOf('/', RESOURCES.length() + platform.length() + 1) < 0)
+                    .sorted(Comparator.comparing(JarEntry::getName))
                     .forEach(libraries::add);
             if (libraries.isEmpty()) {
                 return null;
             }
-            createPrivateDirectories(dir);
+            Path dir = cacheDir.resolve("native").resolve(stem(jar) + "-" + fingerprint(libraries)).resolve(platform);
+            createPrivateDirectories(cacheDir, dir);
+            removeAbandoned(dir);
             for (JarEntry entry : libraries) {
                 Path target = dir.resolve(entry.getName().substring(entry.getName().lastIndexOf('/') + 1));
-                if (!sameContent(target, entry)) {
-                    // A sibling temporary file renamed into place: a process that mapped the old copy keeps it,
-                    // and a concurrent start never loads a half-written one.
-                    Path partial = Files.createTempFile(dir, target.getFileName().toString(), ".partial");
-                    try (InputStream in = file.getInputStream(entry)) {
-                        Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
-                        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING,
-                                   StandardCopyOption.ATOMIC_MOVE);
+                if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                    // Renamed into place whole: a concurrent start never loads a half-written library.
+                    Path partial = Files.createTempFile(dir, target.getFileName().toString(), PARTIAL);
+                    // Written into the temporary file as created (owner-only), not replaced by a new one.
+                    try (InputStream in = file.getInputStream(entry);
+                         OutputStream out = Files.newOutputStream(partial)) {
+                        in.transferTo(out);
+                        out.close();
+                        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+                    } catch (java.nio.file.FileAlreadyExistsException anotherStartWasFaster) {
+                        // Same name, same checksums: the same library.
                     } finally {
                         Files.deleteIfExists(partial);
                     }
+                }
+                requireOwnedAndPrivate(target);
+                if (Files.size(target) != entry.getSize()) {
+                    throw new IOException(target + " has " + Files.size(target) + " bytes, the jar's "
+                                                  + entry.getSize());
                 }
             }
             return dir;
         }
     }
 
-    private static boolean sameContent(Path file, JarEntry entry) throws IOException {
-        if (!Files.isRegularFile(file) || Files.size(file) != entry.getSize() || entry.getCrc() < 0) {
-            return false;
-        }
+    /** The libraries' names, sizes and checksums, hashed: a directory name no other set of libraries gets. */
+    private static String fingerprint(List<JarEntry> libraries) {
         CRC32 crc = new CRC32();
-        try (InputStream in = new CheckedInputStream(Files.newInputStream(file), crc)) {
-            in.transferTo(OutputStream.nullOutputStream());
+        for (JarEntry entry : libraries) {
+            crc.update((entry.getName() + ":" + entry.getSize() + ":" + entry.getCrc() + "\n")
+                               .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
-        return crc.getValue() == entry.getCrc();
+        return HexFormat.of().toHexDigits((int) crc.getValue());
     }
 
-    private static void createPrivateDirectories(Path dir) throws IOException {
-        if (Files.isDirectory(dir)) {
-            return;
-        }
-        try {
+    /** Creates {@code dir} owner-only and checks every directory from {@code cacheDir} down to it. */
+    private static void createPrivateDirectories(Path cacheDir, Path dir) throws IOException {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
                     "rwx------")));
-        } catch (UnsupportedOperationException notPosix) {
-            Files.createDirectories(dir);
+        }
+        for (Path d = dir; d != null && d.startsWith(cacheDir); d = d.getParent()) {
+            requireOwnedAndPrivate(d);
+        }
+    }
+
+    private static void requireOwnedAndPrivate(Path path) throws IOException {
+        PosixFileAttributes attributes = Files.readAttributes(path, PosixFileAttributes.class,
+                                                              LinkOption.NOFOLLOW_LINKS);
+        if (attributes.isSymbolicLink()) {
+            throw new IOException(path + " is a link");
+        }
+        if (!attributes.owner().getName().equals(System.getProperty("user.name"))) {
+            throw new IOException(path + " belongs to " + attributes.owner().getName());
+        }
+        if (attributes.permissions().contains(PosixFilePermission.GROUP_WRITE)
+                || attributes.permissions().contains(PosixFilePermission.OTHERS_WRITE)) {
+            throw new IOException(path + " is writable by others ("
+                                          + PosixFilePermissions.toString(attributes.permissions()) + ")");
+        }
+    }
+
+    private static void removeAbandoned(Path dir) throws IOException {
+        FileTime before = FileTime.from(Instant.now().minus(ABANDONED));
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(PARTIAL)).toList()) {
+                if (Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS).compareTo(before) < 0) {
+                    Files.deleteIfExists(f);
+                }
+            }
         }
     }
 
@@ -130,7 +187,7 @@ public final class NativeLibraryCache {
         }
     }
 
-    /** The jar's name without {@code .jar}: its artifact and version, so that an upgrade gets a directory of its own. */
+    /** The jar's name without {@code .jar}: its artifact and version. */
     private static String stem(Path jar) {
         String name = jar.getFileName().toString();
         return name.substring(0, name.length() - ".jar".length());

@@ -61,8 +61,9 @@ public final class ConfigLoader {
             }
             int eq = arg.indexOf('=');
             String name = arg.substring(2, eq < 0 ? arg.length() : eq);
-            Setting setting = Settings.byName(name).orElseThrow(() -> new SettingException(
-                    "unknown flag --" + name + " (see --help for the accepted flags)"));
+            Setting setting = Settings.byName(name).orElseThrow(() -> new SettingException(TeiFlags.instead(name)
+                    .map(instead -> "--" + name + " is TEI's flag, not meshinfer's: " + instead)
+                    .orElse("unknown flag --" + name + " (see --help for the accepted flags)")));
             String raw;
             if (eq >= 0) {
                 raw = arg.substring(eq + 1);
@@ -111,7 +112,8 @@ public final class ConfigLoader {
             for (Config node : root.asNodeList().orElse(List.of())) {
                 String source = "key '" + node.name() + "' in " + file;
                 Setting setting = Settings.byName(node.name()).orElseThrow(() -> new SettingException(
-                        "unknown " + source + "; accepted keys are the flag names (see --help)"));
+                        "unknown " + source + TeiFlags.instead(node.name()).map(instead -> " (TEI's flag: " + instead
+                                + ")").orElse("; accepted keys are the flag names (see --help)")));
                 if (setting == Settings.CONFIG) {
                     throw new SettingException(source + ": a configuration file cannot name another");
                 }

@@ -111,8 +111,8 @@ public final class Settings {
             "payload-limit", "2000000", "BYTES", "largest request body (more: 413)", false,
             integer(1024, 1L << 30));
     public static final Setting CACHE_DIR = new Setting(
-            "cache-dir", "", "DIR", "where built-in models are extracted (default: $XDG_CACHE_HOME/meshinfer or "
-            + "~/.cache/meshinfer)", false, any());
+            "cache-dir", "", "DIR", "where built-in models and ONNX Runtime's libraries are unpacked (yours alone: "
+            + "default $XDG_CACHE_HOME/meshinfer or ~/.cache/meshinfer)", false, any());
     public static final Setting LOG_LEVEL = new Setting(
             "log-level", "info", "LEVEL", "error, warning, info, debug or trace", false,
             oneOf("error", "warning", "info", "debug", "trace"));

@@ -144,13 +144,14 @@ public final class TextEndpoints {
         String prefix = Inputs.promptPrefix(body, call.model().description());
         List<List<Map<String, Object>>> answer = new ArrayList<>();
         for (String input : texts) {
-            IndexedText text = IndexedText.of(prefix + input);
+            String prompted = prefix + input;
             Encoding e;
             try {
-                e = tokenizer.encodeRaw(text.toString(), addSpecial);
+                e = tokenizer.encodeRaw(prompted, addSpecial);
             } catch (TokenizerException refused) {
                 throw ApiException.tokenizer(refused);
             }
+            IndexedText text = IndexedText.of(prompted);
             List<Map<String, Object>> tokens = new ArrayList<>(e.length());
             for (int i = 0; i < e.length(); i++) {
                 Map<String, Object> token = new LinkedHashMap<>();

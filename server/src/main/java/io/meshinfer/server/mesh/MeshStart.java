@@ -12,11 +12,11 @@ import io.meshinfer.server.config.ServerConfig;
 public final class MeshStart {
     private final Thread thread;
     private volatile ConnectService service;
-    private volatile RuntimeException failure;
+    private volatile Throwable failure;
 
     private MeshStart(ServerConfig config) {
         thread = config.connect().plaintext() ? null
-                : Thread.ofPlatform().name("meshinfer-connect-start").start(() -> run(config));
+                : Thread.ofPlatform().name("meshinfer-connect-start").daemon().start(() -> run(config));
     }
 
     /** Starts Connect as {@link Mesh#start} does, unless the listener serves plain HTTP. */
@@ -27,17 +27,21 @@ public final class MeshStart {
     /**
      * Waits for Connect and hands it over (the caller closes it); empty for plain HTTP.
      *
-     * @throws RuntimeException what {@link Mesh#start} threw
+     * @throws RuntimeException what {@link Mesh#start} threw (an {@link Error} it threw is thrown as it is)
      */
     public Optional<ConnectService> await() {
         if (thread == null) {
             return Optional.empty();
         }
         join();
-        if (failure != null) {
-            throw failure;
+        switch (failure) {
+            case null -> {
+                return Optional.of(service);
+            }
+            case RuntimeException e -> throw e;
+            case Error e -> throw e;
+            default -> throw new IllegalStateException(failure);
         }
-        return Optional.of(service);
     }
 
     /**
@@ -49,17 +53,22 @@ public final class MeshStart {
             return;
         }
         join();
-        if (service != null) {
-            service.close();
-        } else if (failure != null) {
+        if (failure != null) {
             cause.addSuppressed(failure);
+        } else {
+            try {
+                service.close();
+            } catch (RuntimeException e) {
+                cause.addSuppressed(e);
+            }
         }
     }
 
     private void run(ServerConfig config) {
         try {
             service = Mesh.start(config);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // Handed to the starting thread, which reports it (an Error from a library's static start included).
             failure = e;
         }
     }

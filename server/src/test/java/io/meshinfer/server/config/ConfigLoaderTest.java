@@ -109,6 +109,10 @@ class ConfigLoaderTest {
                 new Bad("port not a number", List.of("--port", "http"), Map.of(), "port"),
                 new Bad("port out of range", List.of("--port", "70000"), Map.of(), "0 to 65535"),
                 new Bad("unknown flag", List.of("--prot", "1"), Map.of(), "--prot"),
+                new Bad("TEI's model flag", List.of("--model-id", "BAAI/bge-small-en-v1.5"), Map.of(),
+                        "--model-id is TEI's flag, not meshinfer's: serve a model directory with --model NAME=DIR"),
+                new Bad("TEI's bind flag", List.of("--hostname", "0.0.0.0"), Map.of(), "use --host"),
+                new Bad("TEI's metrics port", List.of("--prometheus-port=9000"), Map.of(), "use --admin-port"),
                 new Bad("flag without value", List.of("--port"), Map.of(), "needs a value"),
                 new Bad("bad boolean in the environment", List.of(), Map.of("MESHINFER_AUTO_TRUNCATE", "maybe"),
                         "MESHINFER_AUTO_TRUNCATE"),
@@ -154,6 +158,16 @@ class ConfigLoaderTest {
         SettingException e = assertThrows(SettingException.class,
                                           () -> ConfigLoader.load(List.of("--config", yaml.toString()), Map.of()));
         assertTrue(e.getMessage().contains("prot") && e.getMessage().contains(yaml.toString()), e.getMessage());
+    }
+
+    @Test
+    void aTeiKeyInTheFileGetsDirections() throws IOException {
+        Path yaml = dir.resolve("tei.yaml");
+        Files.writeString(yaml, "served-model-name: embedder\n");
+        SettingException e = assertThrows(SettingException.class,
+                                          () -> ConfigLoader.load(List.of("--config", yaml.toString()), Map.of()));
+        assertTrue(e.getMessage().contains("served-model-name") && e.getMessage().contains("--model NAME=DIR"),
+                   e.getMessage());
     }
 
     @Test
