@@ -22,6 +22,10 @@ import io.meshinfer.models.Pooling;
  * @param pooling              the mode of the Pooling module {@code modules.json} points to
  * @param poolingIncludesPrompt the Pooling module's {@code include_prompt}: false leaves a prompt's tokens out
  * @param normalizeModule      whether {@code modules.json} lists a Normalize module
+ * @param graphOnlyModules     the other modules after the Transformer ({@code Dense}, {@code LayerNorm}, ...) as
+ *                             {@code type (path)}: meshinfer does not apply them itself, so only a graph whose
+ *                             {@code sentence_embedding} output includes them serves the model as
+ *                             sentence-transformers does
  * @param prompts              {@code config_sentence_transformers.json} {@code prompts}: name to prefix
  * @param defaultPromptName    {@code config_sentence_transformers.json} {@code default_prompt_name}
  */
@@ -37,11 +41,13 @@ public record DirectoryConfig(List<String> architectures,
                               Optional<Pooling> pooling,
                               boolean poolingIncludesPrompt,
                               boolean normalizeModule,
+                              List<String> graphOnlyModules,
                               Map<String, String> prompts,
                               Optional<String> defaultPromptName) {
     public DirectoryConfig {
         architectures = List.copyOf(architectures);
         labels = List.copyOf(labels);
+        graphOnlyModules = List.copyOf(graphOnlyModules);
         prompts = Map.copyOf(prompts);
     }
 }

@@ -43,9 +43,11 @@ public final class DirectoryConfigReader {
         Optional<Pooling> pooling = Optional.empty();
         boolean poolingIncludesPrompt = true;
         boolean normalize = false;
+        List<String> graphOnly = new ArrayList<>();
         if (modules.isPresent()) {
             for (JsonNode module : modules.get()) {
                 String type = module.path("type").asText("");
+                String simpleName = type.substring(type.lastIndexOf('.') + 1);
                 if (type.endsWith(".Pooling") || type.equals("Pooling")) {
                     Path poolingConfig = dir.resolve(module.path("path").asText("1_Pooling")).resolve("config.json");
                     JsonNode poolingJson = readJson(poolingConfig).orElseThrow(
@@ -55,6 +57,8 @@ public final class DirectoryConfigReader {
                     poolingIncludesPrompt = poolingJson.path("include_prompt").asBoolean(true);
                 } else if (type.endsWith(".Normalize") || type.equals("Normalize")) {
                     normalize = true;
+                } else if (!simpleName.equals("Transformer")) {
+                    graphOnly.add(simpleName + " (" + module.path("path").asText("") + ")");
                 }
             }
         }
@@ -71,6 +75,7 @@ public final class DirectoryConfigReader {
                                    pooling,
                                    poolingIncludesPrompt,
                                    normalize,
+                                   graphOnly,
                                    sentenceTransformers.map(DirectoryConfigReader::prompts).orElse(Map.of()),
                                    sentenceTransformers.map(c -> c.path("default_prompt_name"))
                                            .filter(JsonNode::isTextual).map(JsonNode::asText));
@@ -82,13 +87,24 @@ public final class DirectoryConfigReader {
         return prompts;
     }
 
+    /**
+     * The Pooling module's mode, in either of sentence-transformers' spellings: {@code "pooling_mode": "mean"} (a
+     * name, or a list of them; written since 5.x) or one {@code pooling_mode_mean_tokens: true} flag per mode.
+     */
     private static Pooling poolingMode(JsonNode config) {
         List<String> enabled = new ArrayList<>();
-        config.properties().forEach(e -> {
-            if (e.getKey().startsWith("pooling_mode_") && e.getValue().asBoolean(false)) {
-                enabled.add(e.getKey());
-            }
-        });
+        JsonNode mode = config.path("pooling_mode");
+        if (mode.isTextual()) {
+            enabled.add(mode.asText());
+        } else if (mode.isArray()) {
+            mode.forEach(m -> enabled.add(m.asText()));
+        } else {
+            config.properties().forEach(e -> {
+                if (e.getKey().startsWith("pooling_mode_") && e.getValue().asBoolean(false)) {
+                    enabled.add(e.getKey());
+                }
+            });
+        }
         if (enabled.size() > 1) {
             // sentence-transformers concatenates the vectors of every enabled mode.
             throw new ModelException("the Pooling module enables " + String.join(" and ", enabled) + " together, "
@@ -96,10 +112,10 @@ public final class DirectoryConfigReader {
                                              + "last_token");
         }
         return switch (enabled.isEmpty() ? "" : enabled.getFirst()) {
-            case "pooling_mode_cls_token" -> Pooling.CLS;
-            case "pooling_mode_mean_tokens" -> Pooling.MEAN;
-            case "pooling_mode_max_tokens" -> Pooling.MAX;
-            case "pooling_mode_lasttoken" -> Pooling.LAST_TOKEN;
+            case "cls", "pooling_mode_cls_token" -> Pooling.CLS;
+            case "mean", "pooling_mode_mean_tokens" -> Pooling.MEAN;
+            case "max", "pooling_mode_max_tokens" -> Pooling.MAX;
+            case "lasttoken", "pooling_mode_lasttoken" -> Pooling.LAST_TOKEN;
             default -> throw new ModelException("unsupported pooling configuration " + config
                                                         + "; supported: cls, mean, max, last_token");
         };

@@ -50,7 +50,12 @@ public final class Discovery {
         boolean tokenLevel;
         Pooling pooling = null;
         boolean normalize = false;
-        if (task == ModelTask.EMBEDDING) {
+        if (task == ModelTask.EMBEDDING && !config.graphOnlyModules().isEmpty()) {
+            output = graphPooled(config, graph, poolingOverride, warnings);
+            tokenLevel = false;
+            pooling = config.pooling().orElse(Pooling.CLS);
+            normalize = config.normalizeModule();
+        } else if (task == ModelTask.EMBEDDING) {
             Optional<TensorSpec> tokens = TOKEN_OUTPUTS.stream().flatMap(n -> graph.output(n).stream()).findFirst();
             output = tokens.map(TensorSpec::name).orElse(POOLED_OUTPUT);
             tokenLevel = tokens.isPresent();
@@ -102,6 +107,33 @@ public final class Discovery {
                                                         + output.elementType() + "; expected float32, float16 or "
                                                         + "bfloat16");
         };
+    }
+
+    /**
+     * The output of a sentence-transformers model whose modules after pooling ({@code Dense}, ...) only the graph can
+     * apply: {@code sentence_embedding}, which an optimum sentence-transformers export computes through every module.
+     * Pooling the token outputs instead would silently skip those modules.
+     */
+    private static String graphPooled(DirectoryConfig config, GraphSignature graph, Optional<Pooling> override,
+                                      List<String> warnings) {
+        String modules = String.join(", ", config.graphOnlyModules());
+        if (graph.output(POOLED_OUTPUT).isEmpty()) {
+            throw new ModelException("modules.json applies " + modules + " after pooling, which meshinfer does not "
+                                             + "compute itself, and the graph has no " + POOLED_OUTPUT + " output that "
+                                             + "includes it (outputs: " + graph.outputNames() + "); export the whole "
+                                             + "model with optimum-cli export onnx --library sentence_transformers");
+        }
+        if (override.isPresent()) {
+            throw new ModelException("--pooling cannot apply: the graph pools (its " + POOLED_OUTPUT + " output "
+                                             + "includes " + modules + ")");
+        }
+        if (!config.poolingIncludesPrompt() && !config.prompts().isEmpty()) {
+            warnings.add("the Pooling module's include_prompt: false cannot apply: the graph's " + POOLED_OUTPUT
+                                 + " pools a prompt's tokens too");
+        }
+        warnings.add("/embed_all is unavailable: the graph's " + POOLED_OUTPUT + " output applies " + modules
+                             + " after pooling, and the per-token vectors before it are not what it pools");
+        return POOLED_OUTPUT;
     }
 
     /** Maximum input length: sentence-transformers' setting, else the tokenizer's, else the position table's. */

@@ -71,6 +71,29 @@ class DirectoryConfigReaderTest {
                    both.getMessage());
     }
 
+    /** sentence-transformers 5 writes one {@code pooling_mode} key, a name or a list, instead of a flag per mode. */
+    @Test
+    void theSentenceTransformers5PoolingModeKeyIsRead() throws IOException {
+        write("config.json", "{}");
+        write("modules.json", "[{\"path\":\"1_Pooling\",\"type\":"
+                + "\"sentence_transformers.sentence_transformer.modules.pooling.Pooling\"},"
+                + "{\"path\":\"2_Dense\",\"type\":\"sentence_transformers.base.modules.dense.Dense\"}]");
+        for (String[] mode : new String[][] {{"\"cls\"", "CLS"}, {"\"mean\"", "MEAN"}, {"\"max\"", "MAX"},
+                {"\"lasttoken\"", "LAST_TOKEN"}, {"[\"mean\"]", "MEAN"}}) {
+            write("1_Pooling/config.json", "{\"embedding_dimension\": 16, \"pooling_mode\": " + mode[0]
+                    + ", \"include_prompt\": false}");
+            DirectoryConfig c = DirectoryConfigReader.read(dir);
+            assertEquals(Pooling.valueOf(mode[1]), c.pooling().orElseThrow(), mode[0]);
+            assertFalse(c.poolingIncludesPrompt());
+            assertEquals(List.of("Dense (2_Dense)"), c.graphOnlyModules());
+        }
+        write("1_Pooling/config.json", "{\"pooling_mode\": \"weightedmean\"}");
+        assertThrows(ModelException.class, () -> DirectoryConfigReader.read(dir));
+        write("1_Pooling/config.json", "{\"pooling_mode\": [\"cls\", \"mean\"]}");
+        ModelException both = assertThrows(ModelException.class, () -> DirectoryConfigReader.read(dir));
+        assertTrue(both.getMessage().contains("cls and mean"), both.getMessage());
+    }
+
     @Test
     void labelsAreOrderedById() throws IOException {
         write("config.json", "{\"id2label\": {\"1\": \"pos\", \"0\": \"neg\"}, "

@@ -129,6 +129,41 @@ class DiscoveryTest {
     }
 
     @Test
+    void aDenseModuleIsServedFromTheGraphsSentenceEmbedding() {
+        TensorSpec tokens = new TensorSpec("token_embeddings", "FLOAT", List.of(-1L, -1L, 16L));
+        TensorSpec sentence = new TensorSpec("sentence_embedding", "FLOAT", List.of(-1L, 8L));
+        for (boolean normalize : new boolean[] {true, false}) {
+            ModelDescription d = Discovery.describe("m", DIR, DIR.resolve("model.onnx"), withDense(normalize),
+                                                    new GraphSignature(List.of(IDS, MASK), List.of(tokens, sentence)),
+                                                    Optional.empty());
+            assertEquals("sentence_embedding", d.output());
+            assertFalse(d.tokenLevel());
+            assertEquals(8, d.width());
+            assertEquals(normalize, d.normalize());
+        }
+    }
+
+    @Test
+    void aDenseModuleTheGraphLeavesOutIsRefusedAtLoad() {
+        TensorSpec tokens = new TensorSpec("token_embeddings", "FLOAT", List.of(-1L, -1L, 16L));
+        ModelException e = assertThrows(ModelException.class, () -> Discovery.describe(
+                "m", DIR, DIR.resolve("model.onnx"), withDense(true),
+                new GraphSignature(List.of(IDS, MASK), List.of(tokens)), Optional.empty()));
+        assertTrue(e.getMessage().contains("Dense (2_Dense)") && e.getMessage().contains("--library "
+                                                                                          + "sentence_transformers"),
+                   e.getMessage());
+    }
+
+    @Test
+    void anOperatorPoolingCannotReplaceAGraphThatPoolsThroughADenseModule() {
+        TensorSpec sentence = new TensorSpec("sentence_embedding", "FLOAT", List.of(-1L, 8L));
+        ModelException e = assertThrows(ModelException.class, () -> Discovery.describe(
+                "m", DIR, DIR.resolve("model.onnx"), withDense(true),
+                new GraphSignature(List.of(IDS, MASK), List.of(sentence)), Optional.of(Pooling.CLS)));
+        assertTrue(e.getMessage().contains("--pooling"), e.getMessage());
+    }
+
+    @Test
     void poolingFallsBackToClsWithAWarning() {
         ModelDescription d = describe(List.of(IDS, MASK),
                                       config(List.of("BertModel"), List.of(), Optional.empty(), false, false));
@@ -180,7 +215,8 @@ class DiscoveryTest {
     void maxLengthPrecedence(LengthCase c) {
         DirectoryConfig config = new DirectoryConfig(List.of(), "bert", List.of(), false, c.positions(),
                                                      Optional.empty(), c.tokenizer(), c.sentence(), false,
-                                                     Optional.empty(), true, false, Map.of(), Optional.empty());
+                                                     Optional.empty(), true, false, List.of(), Map.of(),
+                                                     Optional.empty());
         assertEquals(c.expected(), Discovery.maxLength(config, new ArrayList<>()));
     }
 
@@ -189,7 +225,8 @@ class DiscoveryTest {
         DirectoryConfig config = new DirectoryConfig(List.of("BertForSequenceClassification"), "bert",
                                                      List.of("a", "b", "c"), true, Optional.of(512),
                                                      Optional.of(30522), Optional.empty(), Optional.empty(), false,
-                                                     Optional.empty(), true, false, Map.of(), Optional.empty());
+                                                     Optional.empty(), true, false, List.of(), Map.of(),
+                                                     Optional.empty());
         GraphSignature graph = new GraphSignature(List.of(IDS, MASK), List.of(
                 new TensorSpec("logits", "FLOAT", List.of(-1L, 3L))));
         ModelDescription d = Discovery.describe("m", DIR, DIR.resolve("model.onnx"), config, graph,
@@ -214,7 +251,7 @@ class DiscoveryTest {
     void promptsComeFromTheSentenceTransformersConfigWithTheirDefault() {
         DirectoryConfig config = new DirectoryConfig(List.of("BertModel"), "bert", List.of(), false, Optional.of(512),
                                                      Optional.empty(), Optional.empty(), Optional.empty(), true,
-                                                     Optional.of(Pooling.CLS), true, true,
+                                                     Optional.of(Pooling.CLS), true, true, List.of(),
                                                      Map.of("query", "query: ", "passage", "passage: "),
                                                      Optional.of("query"));
         ModelDescription d = Discovery.describe("m", DIR, DIR.resolve("model.onnx"), config,
@@ -231,7 +268,7 @@ class DiscoveryTest {
     void anUnknownDefaultPromptIsIgnoredWithAWarning() {
         DirectoryConfig config = new DirectoryConfig(List.of("BertModel"), "bert", List.of(), false, Optional.of(512),
                                                      Optional.empty(), Optional.empty(), Optional.empty(), true,
-                                                     Optional.of(Pooling.CLS), true, true, Map.of(),
+                                                     Optional.of(Pooling.CLS), true, true, List.of(), Map.of(),
                                                      Optional.of("query"));
         ModelDescription d = Discovery.describe("m", DIR, DIR.resolve("model.onnx"), config,
                                                 new GraphSignature(List.of(IDS), List.of(hidden())),
@@ -253,6 +290,12 @@ class DiscoveryTest {
                                           boolean sentenceTransformers, boolean normalize) {
         return new DirectoryConfig(architectures, "bert", labels, false, Optional.of(512), Optional.of(30522),
                                    Optional.empty(), Optional.empty(), sentenceTransformers, pooling, true,
-                                   normalize, Map.of(), Optional.empty());
+                                   normalize, List.of(), Map.of(), Optional.empty());
+    }
+
+    private static DirectoryConfig withDense(boolean normalize) {
+        return new DirectoryConfig(List.of("BertModel"), "bert", List.of(), false, Optional.of(512), Optional.of(30522),
+                                   Optional.empty(), Optional.empty(), true, Optional.of(Pooling.MEAN), true, normalize,
+                                   List.of("Dense (2_Dense)"), Map.of(), Optional.empty());
     }
 }

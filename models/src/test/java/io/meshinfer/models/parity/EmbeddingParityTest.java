@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -48,6 +49,28 @@ class EmbeddingParityTest {
                 assertEquals(Fixtures.length(expected), Fixtures.length(vector), 1e-4, "length of " + text);
             }
             System.out.printf("%s: %d texts, worst cosine %.7f%n", builtin, cases.size(), worst);
+        }
+    }
+    /**
+     * A sentence-transformers model with a Dense module after pooling, exported whole: the graph's
+     * sentence_embedding, not pooling of its token outputs, gives sentence-transformers' vectors.
+     */
+    @Test
+    void aDenseModuleAfterPoolingIsApplied() throws Exception {
+        JsonNode reference = Fixtures.read("tiny-dense");
+        try (Model model = TestModels.load(TestModels.testdata().resolve("models/tiny-dense").toString())) {
+            ModelDescription d = model.description();
+            assertEquals("sentence_embedding", d.output());
+            assertEquals(reference.get("dimensions").asInt(), d.width());
+            for (JsonNode c : Fixtures.cases("tiny-dense")) {
+                Encoding e = model.tokenizer().encode(c.get("text").asText(), true, TruncationDirection.RIGHT);
+                ModelOutput out = model.submit(e, () -> false).get(60, TimeUnit.SECONDS);
+                float[] vector = EmbeddingHead.finish(out.values(), 0, d.normalize());
+                float[] expected = Fixtures.floats(c.get("vector"));
+                assertEquals(expected.length, vector.length);
+                assertTrue(Fixtures.cosine(expected, vector) >= 0.9999, c.get("text").asText());
+                assertEquals(Fixtures.length(expected), Fixtures.length(vector), 1e-4);
+            }
         }
     }
 }

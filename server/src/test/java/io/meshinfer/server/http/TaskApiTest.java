@@ -25,7 +25,8 @@ class TaskApiTest {
                                                       "--model", "rr=" + MODELS.resolve("tiny-reranker"),
                                                       "--model", "ner=" + MODELS.resolve("tiny-ner"),
                                                       "--model", "half=" + MODELS.resolve("tiny-classifier"),
-                                                      "--onnx-variant", "half=model_fp16_output.onnx");
+                                                      "--onnx-variant", "half=model_fp16_output.onnx",
+                                                      "--model", "dense=" + MODELS.resolve("tiny-dense"));
 
     @Test
     void predictGivesEveryLabelBestFirstAsThePipelineDoes() throws Exception {
@@ -171,6 +172,21 @@ class TaskApiTest {
             assertEquals(full.get(i).get("label").asText(), half.json().get(i).get("label").asText());
             assertEquals(full.get(i).get("score").asDouble(), half.json().get(i).get("score").asDouble(), 2e-3);
         }
+    }
+
+    @Test
+    void aSentenceTransformersDenseModuleShapesTheVectorsAsSentenceTransformersDoes() throws Exception {
+        for (JsonNode c : parity("tiny-dense").get("cases")) {
+            Reply reply = server.post("/models/dense/embed", "{\"inputs\": " + quote(c.get("text").asText()) + "}");
+            assertEquals(200, reply.status(), reply.body());
+            JsonNode vector = reply.json().get(0);
+            assertEquals(c.get("vector").size(), vector.size());
+            for (int i = 0; i < vector.size(); i++) {
+                assertEquals(c.get("vector").get(i).asDouble(), vector.get(i).asDouble(), 1e-5);
+            }
+        }
+        Reply tokens = server.post("/models/dense/embed_all", "{\"inputs\": \"hello\"}");
+        assertEquals(424, tokens.status(), tokens.body());
     }
 
     @Test
