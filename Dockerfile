@@ -21,6 +21,7 @@ ENV JAVA_HOME=/opt/java/openjdk PATH=/opt/java/openjdk/bin:$PATH
 FROM runtime-${VARIANT}
 ENV OPT_OUT_TRACKING=true \
     DJL_OFFLINE=true \
+    ORT_DISABLE_TELEMETRY=1 \
     RUST_FLAVOR=cpu \
     XDG_CACHE_HOME=/var/cache \
     XDG_STATE_HOME=/var/lib \

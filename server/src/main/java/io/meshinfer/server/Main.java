@@ -13,6 +13,7 @@ import java.util.logging.LogManager;
 import java.util.logging.Logger;
 
 import io.meshinfer.models.ModelException;
+import io.meshinfer.models.runtime.OrtTelemetry;
 import io.meshinfer.server.cli.CertCommand;
 import io.meshinfer.server.cli.Help;
 import io.meshinfer.server.config.ConfigLoader;
@@ -60,6 +61,8 @@ public final class Main {
     }
 
     private static int serve(List<String> args) {
+        // While the process has one thread: it changes the process environment.
+        OrtTelemetry.disable();
         ServerConfig config;
         try {
             config = ConfigLoader.load(args, System.getenv());

@@ -47,6 +47,7 @@ public final class OrtRuntime {
      * @param modelCount how many models will be opened; more than one switches to a global thread pool
      */
     public static OrtRuntime create(ExecutionSettings settings, int modelCount) {
+        OrtTelemetry.disable();
         boolean global = modelCount > 1;
         try {
             if (global) {
@@ -55,19 +56,25 @@ public final class OrtRuntime {
                 threading.setGlobalInterOpNumThreads(1);
                 threading.setGlobalSpinControl(settings.allowSpinning());
                 try {
-                    return new OrtRuntime(OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING,
-                                                                        "meshinfer", threading), settings, true);
+                    return new OrtRuntime(quiet(OrtEnvironment.getEnvironment(
+                            OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "meshinfer", threading)), settings, true);
                 } catch (IllegalStateException e) {
                     // ONNX Runtime allows one environment per process and its thread pool is fixed at creation;
                     // only a second server in the same JVM (tests, embedding) gets here.
                     LOG.warning("ONNX Runtime environment already exists; using per-session thread pools");
                 }
             }
-            return new OrtRuntime(OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING,
-                                                                "meshinfer"), settings, false);
+            return new OrtRuntime(quiet(OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING,
+                                                                      "meshinfer")), settings, false);
         } catch (OrtException e) {
             throw new ModelException("cannot create the ONNX Runtime environment: " + e.getMessage(), e);
         }
+    }
+
+    // Telemetry events off in the environment too, wherever OrtTelemetry could not stop the collector starting.
+    private static OrtEnvironment quiet(OrtEnvironment environment) throws OrtException {
+        environment.setTelemetry(false);
+        return environment;
     }
 
     /** The shared environment (tensors must be created in it). */

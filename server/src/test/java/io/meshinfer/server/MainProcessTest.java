@@ -1,0 +1,161 @@
+package io.meshinfer.server;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code meshinfer serve} as an operator runs it: a JVM of its own for each case, with its exit code and what it
+ * prints. A fresh JVM is also the only place where the first ONNX Runtime environment is the server's own, so the
+ * pool of threads several models share is exercised here.
+ */
+class MainProcessTest {
+    private static final Pattern SERVING = Pattern.compile(
+            "serving http on [^:]+:(\\d+) \\(admin on http://[^:]+:(\\d+)\\)");
+    private static final Path MODELS = Path.of(System.getProperty("meshinfer.testdata"), "models");
+
+    @TempDir
+    Path temp;
+
+    /**
+     * Also ONNX Runtime's telemetry: started without {@code ORT_DISABLE_TELEMETRY} in its environment and with a long
+     * command line (on which the telemetry's own start overflowed the main thread's stack), the server must turn it
+     * off itself: no crash, no device id under the home directory, no {@code /tmp/mat-debug-PID.log}.
+     */
+    @Test
+    void twoModelsShareOneThreadPoolServeAndStopOnSigterm() throws Exception {
+        Path home = Files.createDirectory(temp.resolve("home"));
+        ProcessBuilder builder = command(List.of("-Dmeshinfer.test.padding=" + "x".repeat(8_000)),
+                                         "serve", "--plaintext", "--port", "0", "--admin-port", "0",
+                                         "--model", "minilm=builtin:all-MiniLM-L6-v2",
+                                         "--model", "cls=" + MODELS.resolve("tiny-classifier"));
+        builder.environment().remove("ORT_DISABLE_TELEMETRY");
+        builder.environment().remove("XDG_CACHE_HOME");
+        builder.environment().put("HOME", home.toString());
+        Process server = builder.start();
+        List<String> output = new CopyOnWriteArrayList<>();
+        Thread reader = Thread.ofVirtual().start(() -> collect(server, output));
+        try {
+            Matcher serving = awaitLine(server, output, SERVING);
+            HttpClient http = HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + serving.group(1);
+            assertEquals(200, post(http, base + "/models/minilm/embed", "{\"inputs\": \"hello\"}").statusCode());
+            assertEquals(200, post(http, base + "/models/cls/predict", "{\"inputs\": \"great\"}").statusCode());
+            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serving.group(2)
+                                                                             + "/ready")).build(),
+                                        HttpResponse.BodyHandlers.discarding()).statusCode());
+        } finally {
+            server.destroy();
+        }
+        assertTrue(server.waitFor(60, TimeUnit.SECONDS), "stopped on SIGTERM");
+        reader.join();
+        // 128 + 15: the JVM stopped for SIGTERM, after its shutdown hook drained the server.
+        assertEquals(143, server.exitValue(), String.join("\n", output));
+        assertFalse(output.stream().anyMatch(l -> l.contains("environment already exists")),
+                    "the server's ONNX Runtime environment has the shared pool:\n" + String.join("\n", output));
+        assertTrue(Files.notExists(home.resolve(".cache/Microsoft")), "no telemetry state under the home");
+        assertTrue(Files.notExists(Path.of("/tmp/mat-debug-" + server.pid() + ".log")), "no telemetry log");
+    }
+
+    @Test
+    void aTeiFlagStopsWithDirectionsAndExitCode2() throws Exception {
+        Process process = start("serve", "--model-id", "BAAI/bge-small-en-v1.5");
+        List<String> output = finish(process);
+        assertEquals(2, process.exitValue());
+        assertEquals(List.of("meshinfer: --model-id is TEI's flag, not meshinfer's: serve a model directory with "
+                                     + "--model NAME=DIR (or the built-in model with no flag); meshinfer never "
+                                     + "fetches from a model hub"), output);
+    }
+
+    @Test
+    void aStateDirectoryOthersCanReadStopsStartInOneLineWithExitCode1() throws Exception {
+        Path state = Files.createDirectory(temp.resolve("state"),
+                                           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
+                                                   "rwxr-xr-x")));
+        Process process = start("serve", "--port", "0", "--admin-port", "0", "--state-dir", state.toString(),
+                                "--log-level", "warning");
+        List<String> output = finish(process);
+        assertEquals(1, process.exitValue(), String.join("\n", output));
+        assertEquals(List.of("meshinfer: cannot start: " + state + " is open to other users (rwxr-xr-x); it holds "
+                                     + "the CA key: chmod 700 it"), output);
+    }
+
+    private static Process start(String... args) throws IOException {
+        return command(List.of(), args).start();
+    }
+
+    private static ProcessBuilder command(List<String> jvmOptions, String... args) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(java.util.Map.of("OPT_OUT_TRACKING", "true", "DJL_OFFLINE", "true"));
+        return builder;
+    }
+
+    private static void collect(Process process, List<String> output) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                                                                             StandardCharsets.UTF_8))) {
+            lines.lines().forEach(output::add);
+        } catch (IOException | java.io.UncheckedIOException closed) {
+            // The process is gone; what it printed is in output.
+        }
+    }
+
+    /** Waits for a line of the output to match; fails when the process ends first or a minute passes. */
+    private static Matcher awaitLine(Process process, List<String> output, Pattern pattern) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (System.nanoTime() < deadline) {
+            for (String line : output) {
+                Matcher m = pattern.matcher(line);
+                if (m.find()) {
+                    return m;
+                }
+            }
+            if (!process.isAlive()) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no line matching " + pattern + " in:\n" + String.join("\n", output));
+    }
+
+    private static List<String> finish(Process process) throws Exception {
+        List<String> output = new ArrayList<>();
+        collect(process, output);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        // The JVM's own notices (native access and the like) are not the command's output.
+        output.removeIf(l -> l.startsWith("WARNING:") || l.isBlank());
+        return output;
+    }
+
+    private static HttpResponse<String> post(HttpClient http, String url, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                         HttpResponse.BodyHandlers.ofString());
+    }
+}
