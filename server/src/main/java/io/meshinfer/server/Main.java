@@ -61,8 +61,6 @@ public final class Main {
     }
 
     private static int serve(List<String> args) {
-        // While the process has one thread: it changes the process environment.
-        OrtTelemetry.disable();
         ServerConfig config;
         try {
             config = ConfigLoader.load(args, System.getenv());
@@ -71,6 +69,8 @@ public final class Main {
             return 2;
         }
         configureLogging(config.logLevel());
+        // Before meshinfer starts threads of its own: it changes the process environment.
+        OrtTelemetry.disable();
         MeshinferServer server;
         try {
             server = MeshinferServer.start(config);

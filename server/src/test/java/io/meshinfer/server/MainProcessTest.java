@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * prints. A fresh JVM is also the only place where the first ONNX Runtime environment is the server's own, so the
  * pool of threads several models share is exercised here.
  */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class MainProcessTest {
     private static final Pattern SERVING = Pattern.compile(
             "serving http on [^:]+:(\\d+) \\(admin on http://[^:]+:(\\d+)\\)");
@@ -46,13 +48,17 @@ class MainProcessTest {
     @Test
     void twoModelsShareOneThreadPoolServeAndStopOnSigterm() throws Exception {
         Path home = Files.createDirectory(temp.resolve("home"));
-        ProcessBuilder builder = command(List.of("-Dmeshinfer.test.padding=" + "x".repeat(8_000)),
+        Path realTelemetry = Path.of(System.getProperty("user.home"),
+                                     ".cache/Microsoft/DeveloperTools/.onnxruntime/onnxruntime.db");
+        long before = Files.exists(realTelemetry) ? Files.getLastModifiedTime(realTelemetry).toMillis() : 0;
+        ProcessBuilder builder = command(List.of("-Dmeshinfer.test.padding=" + "x".repeat(8_000),
+                                                 "-Duser.home=" + home),
                                          "serve", "--plaintext", "--port", "0", "--admin-port", "0",
                                          "--model", "minilm=builtin:all-MiniLM-L6-v2",
                                          "--model", "cls=" + MODELS.resolve("tiny-classifier"));
         builder.environment().remove("ORT_DISABLE_TELEMETRY");
-        builder.environment().remove("XDG_CACHE_HOME");
         builder.environment().put("HOME", home.toString());
+        builder.environment().put("XDG_CACHE_HOME", home.resolve(".cache").toString());
         Process server = builder.start();
         List<String> output = new CopyOnWriteArrayList<>();
         Thread reader = Thread.ofVirtual().start(() -> collect(server, output));
@@ -67,20 +73,25 @@ class MainProcessTest {
                                         HttpResponse.BodyHandlers.discarding()).statusCode());
         } finally {
             server.destroy();
+            if (!server.waitFor(60, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+            }
         }
-        assertTrue(server.waitFor(60, TimeUnit.SECONDS), "stopped on SIGTERM");
+        assertFalse(server.isAlive(), "stopped on SIGTERM");
         reader.join();
         // 128 + 15: the JVM stopped for SIGTERM, after its shutdown hook drained the server.
         assertEquals(143, server.exitValue(), String.join("\n", output));
         assertFalse(output.stream().anyMatch(l -> l.contains("environment already exists")),
                     "the server's ONNX Runtime environment has the shared pool:\n" + String.join("\n", output));
         assertTrue(Files.notExists(home.resolve(".cache/Microsoft")), "no telemetry state under the home");
+        assertTrue(!Files.exists(realTelemetry) || Files.getLastModifiedTime(realTelemetry).toMillis() == before,
+                   "no telemetry event stored under the user's own home either");
         assertTrue(Files.notExists(Path.of("/tmp/mat-debug-" + server.pid() + ".log")), "no telemetry log");
     }
 
     @Test
     void aTeiFlagStopsWithDirectionsAndExitCode2() throws Exception {
-        Process process = start("serve", "--model-id", "BAAI/bge-small-en-v1.5");
+        Process process = start("serve", "--port", "0", "--admin-port", "0", "--model-id", "BAAI/bge-small-en-v1.5");
         List<String> output = finish(process);
         assertEquals(2, process.exitValue());
         assertEquals(List.of("meshinfer: --model-id is TEI's flag, not meshinfer's: serve a model directory with "
@@ -90,9 +101,9 @@ class MainProcessTest {
 
     @Test
     void aStateDirectoryOthersCanReadStopsStartInOneLineWithExitCode1() throws Exception {
-        Path state = Files.createDirectory(temp.resolve("state"),
-                                           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
-                                                   "rwxr-xr-x")));
+        // Set after creation: the umask would mask permissions given at creation.
+        Path state = Files.setPosixFilePermissions(Files.createDirectory(temp.resolve("state")),
+                                                   PosixFilePermissions.fromString("rwxr-xr-x"));
         Process process = start("serve", "--port", "0", "--admin-port", "0", "--state-dir", state.toString(),
                                 "--log-level", "warning");
         List<String> output = finish(process);
@@ -113,6 +124,9 @@ class MainProcessTest {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        // Settings from the environment running the build must not reach the command under test.
+        builder.environment().keySet().removeIf(name -> name.startsWith("MESHINFER_") || name.startsWith("CONSUL_")
+                || name.equals("XDG_STATE_HOME"));
         builder.environment().putAll(java.util.Map.of("OPT_OUT_TRACKING", "true", "DJL_OFFLINE", "true"));
         return builder;
     }
@@ -144,10 +158,15 @@ class MainProcessTest {
         throw new AssertionError("no line matching " + pattern + " in:\n" + String.join("\n", output));
     }
 
+    /** The output of a command expected to stop by itself; it is killed after a minute. */
     private static List<String> finish(Process process) throws Exception {
-        List<String> output = new ArrayList<>();
-        collect(process, output);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        List<String> output = new CopyOnWriteArrayList<>();
+        Thread reader = Thread.ofVirtual().start(() -> collect(process, output));
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError("still running after a minute:\n" + String.join("\n", output));
+        }
+        reader.join();
         // The JVM's own notices (native access and the like) are not the command's output.
         output.removeIf(l -> l.startsWith("WARNING:") || l.isBlank());
         return output;

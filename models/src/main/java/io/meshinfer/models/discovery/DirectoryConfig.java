@@ -21,8 +21,8 @@ import io.meshinfer.models.Pooling;
  * @param sentenceTransformers whether {@code modules.json} exists
  * @param pooling              the mode of the Pooling module {@code modules.json} points to
  * @param poolingIncludesPrompt the Pooling module's {@code include_prompt}: false leaves a prompt's tokens out
- * @param normalizeModule      whether {@code modules.json} lists a Normalize module
- * @param graphOnlyModules     the other modules after the Transformer ({@code Dense}, {@code LayerNorm}, ...) as
+ * @param normalizeModule      whether {@code modules.json} ends with a Normalize module (unit-length output)
+ * @param graphOnlyModules     its modules other than Transformer, Pooling and Normalize ({@code Dense}, ...) as
  *                             {@code type (path)}: meshinfer does not apply them itself, so only a graph whose
  *                             {@code sentence_embedding} output includes them serves the model as
  *                             sentence-transformers does

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,13 +22,23 @@ public final class DirectoryConfigReader {
     private static final double NO_LIMIT_SENTINEL = 1e18;
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * sentence-transformers modules that make a model something other than a Transformer's dense text embedding:
+     * sparse (SPLADE), routed by input kind, static embeddings, bag of words, images. Served as one would silently
+     * answer something else (a SPLADE graph's logits read as NER, one route answering both kinds of input).
+     */
+    private static final Set<String> UNSERVED_MODULES = Set.of("SpladePooling", "MLMTransformer", "SparseAutoEncoder",
+            "SparseStaticEmbedding", "Router", "Asym", "StaticEmbedding", "WordEmbeddings", "BoW", "CLIPModel",
+            "CNN", "LSTM", "WordWeights");
+
     private DirectoryConfigReader() {
     }
 
     /**
      * Reads {@code config.json} (required) and the optional tokenizer and sentence-transformers files.
      *
-     * @throws ModelException when a file is unreadable or malformed, or the pooling mode is unsupported
+     * @throws ModelException when a file is unreadable or malformed, the pooling mode is unsupported, or a module
+     *                        makes it a model this server does not serve
      */
     public static DirectoryConfig read(Path dir) {
         JsonNode config = readJson(dir.resolve("config.json"))
@@ -48,6 +59,14 @@ public final class DirectoryConfigReader {
             for (JsonNode module : modules.get()) {
                 String type = module.path("type").asText("");
                 String simpleName = type.substring(type.lastIndexOf('.') + 1);
+                String path = module.path("path").asText("");
+                if (UNSERVED_MODULES.contains(simpleName)) {
+                    throw new ModelException("modules.json has a " + simpleName + " module (" + path + "); meshinfer "
+                                                     + "serves dense text embeddings of a Transformer only (no "
+                                                     + "sparse, routed, static or multimodal models)");
+                }
+                // Only a last Normalize makes the output unit length; one a Dense layer follows does not.
+                normalize = false;
                 if (type.endsWith(".Pooling") || type.equals("Pooling")) {
                     Path poolingConfig = dir.resolve(module.path("path").asText("1_Pooling")).resolve("config.json");
                     JsonNode poolingJson = readJson(poolingConfig).orElseThrow(
@@ -58,7 +77,7 @@ public final class DirectoryConfigReader {
                 } else if (type.endsWith(".Normalize") || type.equals("Normalize")) {
                     normalize = true;
                 } else if (!simpleName.equals("Transformer")) {
-                    graphOnly.add(simpleName + " (" + module.path("path").asText("") + ")");
+                    graphOnly.add(simpleName + " (" + path + ")");
                 }
             }
         }

@@ -110,29 +110,32 @@ public final class Discovery {
     }
 
     /**
-     * The output of a sentence-transformers model whose modules after pooling ({@code Dense}, ...) only the graph can
-     * apply: {@code sentence_embedding}, which an optimum sentence-transformers export computes through every module.
+     * The output of a sentence-transformers model with modules ({@code Dense}, ...) only the graph can apply:
+     * {@code sentence_embedding}, which an optimum sentence-transformers export computes through every module.
      * Pooling the token outputs instead would silently skip those modules.
      */
     private static String graphPooled(DirectoryConfig config, GraphSignature graph, Optional<Pooling> override,
                                       List<String> warnings) {
         String modules = String.join(", ", config.graphOnlyModules());
         if (graph.output(POOLED_OUTPUT).isEmpty()) {
-            throw new ModelException("modules.json applies " + modules + " after pooling, which meshinfer does not "
-                                             + "compute itself, and the graph has no " + POOLED_OUTPUT + " output that "
-                                             + "includes it (outputs: " + graph.outputNames() + "); export the whole "
-                                             + "model with optimum-cli export onnx --library sentence_transformers");
+            throw new ModelException("modules.json applies " + modules + " besides the Transformer, Pooling and "
+                                             + "Normalize modules, which meshinfer does not compute itself, and the "
+                                             + "graph has no " + POOLED_OUTPUT + " output that includes it (outputs: "
+                                             + graph.outputNames() + "); export the whole model with optimum-cli "
+                                             + "export onnx --library sentence_transformers");
         }
         if (override.isPresent()) {
             throw new ModelException("--pooling cannot apply: the graph pools (its " + POOLED_OUTPUT + " output "
                                              + "includes " + modules + ")");
         }
-        if (!config.poolingIncludesPrompt() && !config.prompts().isEmpty()) {
-            warnings.add("the Pooling module's include_prompt: false cannot apply: the graph's " + POOLED_OUTPUT
-                                 + " pools a prompt's tokens too");
+        if (!config.poolingIncludesPrompt() && !config.prompts().values().stream().allMatch(String::isEmpty)) {
+            // The graph cannot be told how many of its tokens a prompt's are.
+            throw new ModelException("the Pooling module leaves prompts out (include_prompt: false), which the "
+                                             + "graph's " + POOLED_OUTPUT + " output cannot do, and the model has "
+                                             + "prompts " + config.prompts().keySet());
         }
         warnings.add("/embed_all is unavailable: the graph's " + POOLED_OUTPUT + " output applies " + modules
-                             + " after pooling, and the per-token vectors before it are not what it pools");
+                             + ", and the per-token vectors before it are not what it pools");
         return POOLED_OUTPUT;
     }
 

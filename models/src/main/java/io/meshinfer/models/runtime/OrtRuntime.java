@@ -72,8 +72,12 @@ public final class OrtRuntime {
     }
 
     // Telemetry events off in the environment too, wherever OrtTelemetry could not stop the collector starting.
-    private static OrtEnvironment quiet(OrtEnvironment environment) throws OrtException {
-        environment.setTelemetry(false);
+    private static OrtEnvironment quiet(OrtEnvironment environment) {
+        try {
+            environment.setTelemetry(false);
+        } catch (OrtException e) {
+            LOG.warning("cannot switch ONNX Runtime's telemetry events off: " + e.getMessage());
+        }
         return environment;
     }
 

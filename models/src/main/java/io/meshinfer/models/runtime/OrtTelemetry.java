@@ -15,9 +15,9 @@ import com.sun.jna.Native;
  * that promises to fetch nothing at run time sends nothing either.
  *
  * <p>ONNX Runtime reads {@code ORT_DISABLE_TELEMETRY} from the process environment, which Java cannot change; this
- * sets it through libc unless the operator set it already. The launcher, the container image and the build set it
- * too; this covers {@code java -jar} and embedding. Call it while the process is still single-threaded where
- * possible: {@code setenv} is not safe against a concurrent {@code getenv}.
+ * sets it to 1 through libc unless the operator set it already (any value they give is theirs to choose). The
+ * launcher, the container image and the build set it too; this covers {@code java -jar} and embedding. Call it before
+ * starting threads that may read the environment: {@code setenv} is not safe against a concurrent {@code getenv}.
  */
 public final class OrtTelemetry {
     private static final Logger LOG = Logger.getLogger(OrtTelemetry.class.getName());

@@ -8,6 +8,8 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.meshinfer.models.ModelException;
 import io.meshinfer.models.Pooling;
@@ -92,6 +94,32 @@ class DirectoryConfigReaderTest {
         write("1_Pooling/config.json", "{\"pooling_mode\": [\"cls\", \"mean\"]}");
         ModelException both = assertThrows(ModelException.class, () -> DirectoryConfigReader.read(dir));
         assertTrue(both.getMessage().contains("cls and mean"), both.getMessage());
+    }
+
+    @Test
+    void onlyALastNormalizeMakesTheOutputUnitLength() throws IOException {
+        write("config.json", "{}");
+        write("1_Pooling/config.json", "{\"pooling_mode\": \"mean\"}");
+        write("modules.json", "[{\"path\":\"\",\"type\":\"sentence_transformers.models.Transformer\"},"
+                + "{\"path\":\"1_Pooling\",\"type\":\"sentence_transformers.models.Pooling\"},"
+                + "{\"path\":\"2_Normalize\",\"type\":\"sentence_transformers.models.Normalize\"},"
+                + "{\"path\":\"3_Dense\",\"type\":\"sentence_transformers.models.Dense\"}]");
+        DirectoryConfig c = DirectoryConfigReader.read(dir);
+        assertFalse(c.normalizeModule());
+        assertEquals(List.of("Dense (3_Dense)"), c.graphOnlyModules());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sentence_transformers.sparse_encoder.modules.SpladePooling",
+            "sentence_transformers.models.Router", "sentence_transformers.models.Asym",
+            "sentence_transformers.models.StaticEmbedding", "sentence_transformers.models.CLIPModel"})
+    void aSparseRoutedStaticOrImageModelIsRefusedByItsModule(String type) throws IOException {
+        write("config.json", "{\"architectures\": [\"BertForMaskedLM\"]}");
+        write("modules.json", "[{\"path\":\"\",\"type\":\"sentence_transformers.models.Transformer\"},"
+                + "{\"path\":\"1_Module\",\"type\":\"" + type + "\"}]");
+        ModelException e = assertThrows(ModelException.class, () -> DirectoryConfigReader.read(dir));
+        assertTrue(e.getMessage().contains(type.substring(type.lastIndexOf('.') + 1) + " module (1_Module)"),
+                   e.getMessage());
     }
 
     @Test

@@ -155,6 +155,19 @@ class DiscoveryTest {
     }
 
     @Test
+    void aGraphThatPoolsCannotLeavePromptsOut() {
+        TensorSpec sentence = new TensorSpec("sentence_embedding", "FLOAT", List.of(-1L, 8L));
+        GraphSignature graph = new GraphSignature(List.of(IDS, MASK), List.of(sentence));
+        ModelException e = assertThrows(ModelException.class, () -> Discovery.describe(
+                "m", DIR, DIR.resolve("model.onnx"), withDense(true, false, Map.of("query", "query: ")), graph,
+                Optional.empty()));
+        assertTrue(e.getMessage().contains("include_prompt"), e.getMessage());
+        // Empty prompts (sentence-transformers 5 writes them) leave nothing to leave out.
+        assertEquals("sentence_embedding", Discovery.describe("m", DIR, DIR.resolve("model.onnx"),
+                withDense(true, false, Map.of("query", "", "document", "")), graph, Optional.empty()).output());
+    }
+
+    @Test
     void anOperatorPoolingCannotReplaceAGraphThatPoolsThroughADenseModule() {
         TensorSpec sentence = new TensorSpec("sentence_embedding", "FLOAT", List.of(-1L, 8L));
         ModelException e = assertThrows(ModelException.class, () -> Discovery.describe(
@@ -294,8 +307,14 @@ class DiscoveryTest {
     }
 
     private static DirectoryConfig withDense(boolean normalize) {
+        return withDense(normalize, true, Map.of());
+    }
+
+    private static DirectoryConfig withDense(boolean normalize, boolean poolingIncludesPrompt,
+                                             Map<String, String> prompts) {
         return new DirectoryConfig(List.of("BertModel"), "bert", List.of(), false, Optional.of(512), Optional.of(30522),
-                                   Optional.empty(), Optional.empty(), true, Optional.of(Pooling.MEAN), true, normalize,
-                                   List.of("Dense (2_Dense)"), Map.of(), Optional.empty());
+                                   Optional.empty(), Optional.empty(), true, Optional.of(Pooling.MEAN),
+                                   poolingIncludesPrompt, normalize, List.of("Dense (2_Dense)"), prompts,
+                                   Optional.empty());
     }
 }
