@@ -13,7 +13,6 @@ import java.util.logging.LogManager;
 import java.util.logging.Logger;
 
 import io.meshinfer.models.ModelException;
-import io.meshinfer.models.runtime.OrtTelemetry;
 import io.meshinfer.server.cli.CertCommand;
 import io.meshinfer.server.cli.Help;
 import io.meshinfer.server.config.ConfigLoader;
@@ -69,8 +68,6 @@ public final class Main {
             return 2;
         }
         configureLogging(config.logLevel());
-        // Before meshinfer starts threads of its own: it changes the process environment.
-        OrtTelemetry.disable();
         MeshinferServer server;
         try {
             server = MeshinferServer.start(config);

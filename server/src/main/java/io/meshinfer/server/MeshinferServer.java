@@ -13,6 +13,7 @@ import io.meshinfer.connect.ConnectService;
 import io.meshinfer.connect.HelidonMappers;
 import io.meshinfer.models.Model;
 import io.meshinfer.models.Models;
+import io.meshinfer.models.runtime.OrtTelemetry;
 import io.meshinfer.server.config.ServerConfig;
 import io.meshinfer.server.http.AdminRouting;
 import io.meshinfer.server.http.CallerAuthorization;
@@ -57,6 +58,8 @@ public final class MeshinferServer implements AutoCloseable {
     /** Loads the models and starts both listeners. */
     public static MeshinferServer start(ServerConfig config) {
         ServerMetrics metrics = new ServerMetrics();
+        // Before Connect's thread starts, since it changes the process environment.
+        OrtTelemetry.disable();
         MeshStart starting = MeshStart.begin(config);
         Models models;
         try {
