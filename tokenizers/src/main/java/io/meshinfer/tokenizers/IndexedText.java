@@ -39,11 +39,6 @@ public final class IndexedText {
         return charIndex == null ? text.length() : charIndex.length - 1;
     }
 
-    @Override
-    public String toString() {
-        return text;
-    }
-
     private int charIndex(int codePoint) {
         return charIndex == null ? codePoint : charIndex[codePoint];
     }

@@ -169,14 +169,17 @@ public final class TextTokenizer implements AutoCloseable {
      *                              {@code truncate} is false; with {@code truncate}, each is held to half of it
      */
     public Encoding encodePair(String first, String second, boolean truncate, TruncationDirection direction) {
-        int characters = first.codePointCount(0, first.length()) + second.codePointCount(0, second.length());
-        if (characters > maxCharacters()) {
-            if (!truncate) {
-                throw new TextTooLongException(characters, maxCharacters());
+        // Counting code points only when the chars, which are never fewer, are over the limit.
+        if (first.length() + second.length() > maxCharacters()) {
+            int characters = first.codePointCount(0, first.length()) + second.codePointCount(0, second.length());
+            if (characters > maxCharacters()) {
+                if (!truncate) {
+                    throw new TextTooLongException(characters, maxCharacters());
+                }
+                // As TEI: each text is held to half the limit.
+                first = limited(first, maxCharacters() / 2, true, direction);
+                second = limited(second, maxCharacters() / 2, true, direction);
             }
-            // As TEI: each text is held to half the limit.
-            first = limited(first, maxCharacters() / 2, true, direction);
-            second = limited(second, maxCharacters() / 2, true, direction);
         }
         Encoding full = convert(tokenizer.encode(first, second, true, false), true);
         return fit(full, truncate, direction, tokensOf(full, 0), tokensOf(full, 1));

@@ -22,7 +22,8 @@ import com.sun.jna.Native;
 public final class OrtTelemetry {
     private static final Logger LOG = Logger.getLogger(OrtTelemetry.class.getName());
     static final String VARIABLE = "ORT_DISABLE_TELEMETRY";
-    private static volatile boolean done;
+    // Read and written under the class's lock (disable is synchronized).
+    private static boolean done;
 
     private OrtTelemetry() {
     }
