@@ -85,16 +85,17 @@ public final class Exchange {
      * @param route        the route's name for metrics
      * @param style        error style
      * @param modelField   a body field that may name the model ({@code model} on OpenAI routes), or null
+     * @param shape        how the body reads as one input or a batch, for the metrics
      * @param endpoint     the operation
      */
-    public Handler post(String route, Style style, String modelField, Endpoint endpoint) {
+    Handler post(String route, Style style, String modelField, ShapeRule shape, Endpoint endpoint) {
         return (req, res) -> {
             Timings timings = currentTimings();
             inFlight.incrementAndGet();
             try {
                 // Outside the error handling: a send that fails means the caller has gone, which is the
                 // connection's to handle, not a second outcome to record or answer.
-                serve(req, res, route, style, modelField, endpoint, timings)
+                serve(req, res, route, style, modelField, shape, endpoint, timings)
                         .ifPresent(answer -> send(res, Status.OK_200, answer));
             } finally {
                 inFlight.decrementAndGet();
@@ -107,7 +108,7 @@ public final class Exchange {
      * so that a scrape that follows the answer includes it); empty when an error has been answered instead.
      */
     private Optional<Object> serve(ServerRequest req, ServerResponse res, String route, Style style, String modelField,
-                                   Endpoint endpoint, Timings timings) {
+                                   ShapeRule shape, Endpoint endpoint, Timings timings) {
         try {
             JsonBody body = JsonBody.parse(readBody(req, res));
             CallerWait wait = DeadlineHeaders.waitOf(req.headers(), timings,
@@ -117,6 +118,7 @@ public final class Exchange {
                 name = body.string(modelField).filter(n -> !n.isBlank());
             }
             Model model = inference.model(name);
+            shape.of(body, model.description()).ifPresent(timings::recordShape);
             Object answer;
             try (var admission = model.admit()) {
                 answer = endpoint.serve(new Call(body, model, inference, timings, wait));

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -17,6 +18,7 @@ import io.meshinfer.server.Version;
 import io.meshinfer.server.config.ServerConfig;
 import io.meshinfer.server.http.Exchange.Style;
 import io.meshinfer.server.inference.Inference;
+import io.meshinfer.server.inference.InputShape;
 
 /**
  * The service listener's routes: TEI's API on the default model, the same under {@code /models/{name}} for every
@@ -42,26 +44,28 @@ public final class ServiceRouting {
 
     /** Adds every route to {@code routing}. */
     public void register(HttpRouting.Builder routing) {
-        Map<String, Endpoint> tei = new LinkedHashMap<>();
-        tei.put("embed", embeddings::embed);
-        tei.put("embed_all", embeddings::embedAll);
-        tei.put("similarity", embeddings::similarity);
-        tei.put("predict", text::predict);
-        tei.put("rerank", text::rerank);
-        tei.put("tokenize", text::tokenize);
-        tei.put("decode", text::decode);
+        Map<String, Operation> tei = new LinkedHashMap<>();
+        tei.put("embed", new Operation(ShapeRule.inputs("inputs"), embeddings::embed));
+        tei.put("embed_all", new Operation(ShapeRule.inputs("inputs"), embeddings::embedAll));
+        tei.put("similarity", new Operation(ShapeRule.batchOf("inputs"), embeddings::similarity));
+        tei.put("predict", new Operation(ShapeRule.sequences(), text::predict));
+        tei.put("rerank", new Operation(ShapeRule.batchOf("query", "texts"), text::rerank));
+        tei.put("tokenize", new Operation(ShapeRule.inputs("inputs"), text::tokenize));
+        tei.put("decode", new Operation(ShapeRule.ids(), text::decode));
         for (String prefix : List.of("", "/models/{name}")) {
-            tei.forEach((route, endpoint) -> {
-                routing.post(prefix + "/" + route, exchange.post(route, Style.TEI, null, endpoint));
+            tei.forEach((route, operation) -> {
+                routing.post(prefix + "/" + route,
+                             exchange.post(route, Style.TEI, null, operation.shape(), operation.endpoint()));
                 routing.any(prefix + "/" + route, methodNotAllowed(route, Style.TEI, "POST"));
             });
             // POST / is the model's own task, as in TEI; /invocations is the same for SageMaker's contract.
-            routing.post(prefix + "/", exchange.post("compat", Style.TEI, null, this::compat));
-            routing.post(prefix + "/invocations", exchange.post("compat", Style.TEI, null, this::compat));
+            var compat = exchange.post("compat", Style.TEI, null, ServiceRouting::compatShape, this::compat);
+            routing.post(prefix + "/", compat);
+            routing.post(prefix + "/invocations", compat);
             routing.any(prefix + "/invocations", methodNotAllowed("compat", Style.TEI, "POST"));
             if (!prefix.isEmpty()) {
                 // InferenceClient(base_url=".../models/NAME") posts to the base URL itself, without a slash.
-                routing.post(prefix, exchange.post("compat", Style.TEI, null, this::compat));
+                routing.post(prefix, compat);
                 routing.any(prefix, methodNotAllowed("compat", Style.TEI, "POST"));
             }
             routing.get(prefix + "/info", this::info);
@@ -76,7 +80,8 @@ public final class ServiceRouting {
         // TEI serves OpenAI's route with and without /v1, for clients whose base URL lacks it.
         for (String path : List.of("/v1/embeddings", "/embeddings")) {
             // Style.of knows both paths, so errors before routing answer in the same shape as the route.
-            routing.post(path, exchange.post("openai_embeddings", Style.of(path), "model", embeddings::openAi));
+            routing.post(path, exchange.post("openai_embeddings", Style.of(path), "model", ShapeRule.inputs("input"),
+                                             embeddings::openAi));
             routing.any(path, methodNotAllowed("openai_embeddings", Style.of(path), "POST"));
         }
         routing.get("/v1/models", this::openAiModels);
@@ -97,6 +102,19 @@ public final class ServiceRouting {
             case RERANKER -> lifted.body().field("query").isPresent() ? text.rerank(lifted) : text.predict(lifted);
             case CLASSIFIER, TOKEN_CLASSIFIER -> text.predict(lifted);
         };
+    }
+
+    /** The shape of a {@code POST /} body, read as the route {@link #compat} passes it to. */
+    private static Optional<InputShape> compatShape(JsonBody body, ModelDescription model) {
+        JsonBody lifted = body.withParametersLifted();
+        ShapeRule rule = switch (model.task()) {
+            case EMBEDDING -> lifted.field("inputs").filter(JsonNode::isObject).isPresent()
+                    ? ShapeRule.batchOf("inputs") : ShapeRule.inputs("inputs");
+            case RERANKER -> lifted.field("query").isPresent() ? ShapeRule.batchOf("query", "texts")
+                    : ShapeRule.sequences();
+            case CLASSIFIER, TOKEN_CLASSIFIER -> ShapeRule.sequences();
+        };
+        return rule.of(lifted, model);
     }
 
     private void info(ServerRequest req, ServerResponse res) {
@@ -178,6 +196,10 @@ public final class ServiceRouting {
         ApiException error = new ApiException(Status.METHOD_NOT_ALLOWED_405, ErrorType.METHOD_NOT_ALLOWED,
                                               "method not allowed; use " + allowed);
         return exchange.always(route, style, error);
+    }
+
+    /** A POST route's operation, and how its body reads as one input or a batch. */
+    private record Operation(ShapeRule shape, Endpoint endpoint) {
     }
 
     private static ApiException notFound() {

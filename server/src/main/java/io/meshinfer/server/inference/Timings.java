@@ -24,6 +24,7 @@ public final class Timings {
     private int inputs;
     private int[] inputTokens = NO_INPUTS;
     private ModelTask task;
+    private InputShape shape;
 
     /** Time the caller's authorization took (mTLS listener only). */
     public void recordAuthz(long nanos) {
@@ -46,6 +47,16 @@ public final class Timings {
         System.arraycopy(lengths, 0, inputTokens, inputs, lengths.length);
         inputs += lengths.length;
         characters += characterCount;
+    }
+
+    /** The form the request's inputs came in, once its body has been read as its route's. */
+    public void recordShape(InputShape inputShape) {
+        shape = inputShape;
+    }
+
+    /** The form of the request's inputs; empty when its body was not of its route's form, or was never read. */
+    public Optional<InputShape> shape() {
+        return Optional.ofNullable(shape);
     }
 
     /** The task of the model the request's inputs were tokenized for; empty when none was. */

@@ -3,6 +3,7 @@ package io.meshinfer.server.metrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +12,7 @@ import io.meshinfer.connect.ConnectService;
 import io.meshinfer.models.Model;
 import io.meshinfer.models.ModelTask;
 import io.meshinfer.models.batch.BatchListener;
+import io.meshinfer.server.inference.InputShape;
 import io.meshinfer.server.inference.Timings;
 import io.meshinfer.server.metrics.PrometheusRegistry.Counter;
 import io.meshinfer.server.metrics.PrometheusRegistry.Histogram;
@@ -35,7 +37,7 @@ public final class ServerMetrics implements BatchListener {
     private final Map<AuthzSource, Counter> authzDecisions = new ConcurrentHashMap<>();
     // Made on first use, so that a plain-HTTP server shows no authorization series.
     private volatile Histogram authzSeconds;
-    // TEI's method label: whether the request carried one input or several.
+    // TEI's method label: the form of the request's inputs (InputShape).
     private final Counter singleRequests = requestCount("single");
     private final Counter batchRequests = requestCount("batch");
     private final Counter singleSuccesses = requestSuccess("single");
@@ -84,19 +86,26 @@ public final class ServerMetrics implements BatchListener {
     }
 
     /**
-     * Records one finished API request (a route that reads a body). As in TEI, {@code /tokenize} and {@code /decode}
-     * count only their failures by type; the rest count in the {@code te_request_*} series, and their inputs in
-     * {@code te_embed_*} or {@code te_predict_*} by the kind of model they were tokenized for.
+     * Records one finished API request (a route that reads a body). A request counts in TEI's series only once its
+     * body had its route's form ({@link Timings#shape()}), as TEI counts only the requests its handlers receive.
+     * As in TEI, {@code /tokenize} and {@code /decode} count only their failures by type; the rest count in the
+     * {@code te_request_*} series, and their inputs in {@code te_embed_*} or {@code te_predict_*} by the kind of
+     * model they were tokenized for. Durations are recorded for successes only, as TEI records them.
      *
      * @param route   the route's pattern (never the raw path, to bound the label's values)
      * @param status  the response status code
      * @param errorType the {@code err} label when the request failed (TEI's values: validation, inference, ...)
-     * @param timings   the request's phases (all zero when it failed before reaching a model)
+     * @param timings   the request's form and phases (all zero when it failed before reaching a model)
      * @param totalNanos time from the request's arrival to its answer
      */
     public void request(String route, int status, String errorType, Timings timings, long totalNanos) {
         statusCounter(route, status).add(1);
-        if (status >= 400) {
+        Optional<InputShape> shape = timings.shape();
+        if (shape.isEmpty()) {
+            return;
+        }
+        boolean succeeded = status < 400;
+        if (!succeeded) {
             // Under overload every request is a fast 429: failures take the same path as successes.
             failuresByType.computeIfAbsent(errorType, err -> registry.counter(
                     "te_request_failure", "Inference requests that failed, by error type", Map.of("err", err))).add(1);
@@ -104,13 +113,12 @@ public final class ServerMetrics implements BatchListener {
         if (TOKENIZER_ROUTES.contains(route)) {
             return;
         }
-        int inputs = timings.inputs();
-        boolean batch = inputs > 1;
-        boolean succeeded = status < 400;
+        boolean batch = shape.get() == InputShape.BATCH;
         (batch ? batchRequests : singleRequests).add(1);
-        requestSeconds.record(seconds(totalNanos));
+        int inputs = timings.inputs();
         if (succeeded) {
             (batch ? batchSuccesses : singleSuccesses).add(1);
+            requestSeconds.record(seconds(totalNanos));
             tokenizationSeconds.record(seconds(timings.tokenizationNanos()));
             queueSeconds.record(seconds(timings.queueNanos()));
             inferenceSeconds.record(seconds(timings.inferenceNanos()));

@@ -131,6 +131,38 @@ class EmbeddingApiTest {
         assertTrue(padded == 8 || padded == 7, "both padded to 4 in one batch, or each alone: " + padded);
     }
 
+    @Test
+    void teisMethodLabelIsTheFormOfTheInputsNotHowManyThereAre() {
+        Map<String, Double> before = server.metricSamples();
+        assertEquals(200, server.post("/embed", "{\"inputs\": \"hello\"}").status());
+        assertEquals(200, server.post("/embed", "{\"inputs\": [101, 7592, 102]}").status());
+        assertEquals(200, server.post("/embed", "{\"inputs\": [\"hello\"]}").status());
+        assertEquals(200, server.post("/v1/embeddings", "{\"input\": [\"hello\"]}").status());
+        assertEquals(200, server.post("/similarity",
+                "{\"inputs\": {\"source_sentence\": \"a\", \"sentences\": [\"b\"]}}").status());
+        Map<String, Double> after = server.metricSamples();
+        assertEquals(2, delta(before, after, "te_request_count{method=\"single\"}"), "a string, one list of ids");
+        assertEquals(3, delta(before, after, "te_request_count{method=\"batch\"}"), "arrays of one; similarity");
+        assertEquals(3, delta(before, after, "te_request_success{method=\"batch\"}"));
+        assertEquals(5, delta(before, after, "te_request_duration_count"));
+    }
+
+    @Test
+    void aBodyNotOfItsRoutesFormCountsOnlyAsAnHttpRequest() {
+        Map<String, Double> before = teRequestCounts();
+        Map<String, Double> samplesBefore = server.metricSamples();
+        assertEquals(400, server.post("/embed", "{\"inputs\": ").status());
+        assertEquals(422, server.post("/embed", "{\"inputs\": 5}").status());
+        assertEquals(422, server.post("/embed", "{\"text\": \"hello\"}").status());
+        assertEquals(422, server.post("/embed", "{\"inputs\": [\"a\", 5]}").status());
+        assertEquals(404, server.post("/models/nope/embed", "{\"inputs\": \"hello\"}").status());
+        assertEquals(before, teRequestCounts(), "TEI refuses these before its handlers, which count");
+        Map<String, Double> after = server.metricSamples();
+        assertEquals(1, delta(samplesBefore, after, "meshinfer_http_requests_total{route=\"embed\",status=\"400\"}"));
+        assertEquals(3, delta(samplesBefore, after, "meshinfer_http_requests_total{route=\"embed\",status=\"422\"}"));
+        assertEquals(1, delta(samplesBefore, after, "meshinfer_http_requests_total{route=\"embed\",status=\"404\"}"));
+    }
+
     /** Every {@code te_request_*} sample except the durations, which other tests' requests may move. */
     private static Map<String, Double> teRequestCounts() {
         Map<String, Double> counts = new HashMap<>(server.metricSamples());

@@ -3,6 +3,7 @@ package io.meshinfer.server.http;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -26,9 +27,11 @@ class FailureModesTest {
             CompletableFuture<Reply> first = CompletableFuture.supplyAsync(
                     () -> server.post("/embed", "{\"inputs\": \"first\"}"));
             Reply second = null;
-            for (int i = 0; i < 50; i++) {
+            int attempts = 0;
+            while (attempts < 50) {
                 Thread.sleep(20);
-                second = server.post("/embed", "{\"inputs\": \"second\"}");
+                attempts++;
+                second = server.post("/embed", "{\"inputs\": [\"second\"]}");
                 if (second.status() == 429) {
                     break;
                 }
@@ -37,6 +40,10 @@ class FailureModesTest {
             assertEquals("Overloaded", second.json().get("error_type").asText());
             assertEquals("1", second.headers().firstValue("retry-after").orElseThrow());
             assertEquals(200, first.get(30, TimeUnit.SECONDS).status());
+            // Refused before its inputs were read, the 429 still counts with TEI's label for its form.
+            Map<String, Double> samples = server.metricSamples();
+            assertEquals(1.0, samples.get("te_request_failure{err=\"overloaded\"}"), samples::toString);
+            assertEquals(attempts, samples.get("te_request_count{method=\"batch\"}"), samples::toString);
             assertEquals(200, server.post("/embed", "{\"inputs\": \"third\"}").status());
         }
     }

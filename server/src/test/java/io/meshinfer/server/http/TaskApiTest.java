@@ -190,6 +190,19 @@ class TaskApiTest {
     }
 
     @Test
+    void theMethodLabelOfPredictAndTheRootRouteFollowsTheFormOfTheInputs() {
+        Map<String, Double> before = server.metricSamples();
+        server.post("/models/cls/predict", "{\"inputs\": [\"a\", \"b\"]}");
+        server.post("/models/cls/predict", "{\"inputs\": [[\"a\"]]}");
+        server.post("/models/cls/", "{\"inputs\": \"great\", \"parameters\": {\"raw_scores\": true}}");
+        server.post("/models/rr/", "{\"query\": \"q\", \"texts\": [\"a\"]}");
+        server.post("/models/rr/", "{\"inputs\": [[\"q\", \"a\"], [\"q\", \"b\"]]}");
+        Map<String, Double> after = server.metricSamples();
+        assertEquals(2, delta(before, after, "te_request_success{method=\"single\"}"), "a pair; a text");
+        assertEquals(3, delta(before, after, "te_request_success{method=\"batch\"}"), "lists; a rerank");
+    }
+
+    @Test
     void theRootRouteDispatchesByTask() {
         Reply classify = server.post("/models/cls/", "{\"inputs\": \"great\", \"parameters\": {\"top_k\": 3}}");
         assertEquals(200, classify.status(), classify.body());
