@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import io.meshinfer.models.batch.BatchListener;
 import io.meshinfer.models.batch.BatchPolicy;
 import io.meshinfer.models.batch.Batcher;
+import io.meshinfer.models.batch.Readout;
 import io.meshinfer.models.builtin.BuiltinModels;
 import io.meshinfer.models.discovery.DirectoryConfigReader;
 import io.meshinfer.models.discovery.Discovery;
@@ -117,8 +118,8 @@ public final class Model implements AutoCloseable {
     }
 
     /** Queues one tokenized input for the graph; see {@link Batcher#submit}. */
-    public CompletableFuture<ModelOutput> submit(Encoding encoding, BooleanSupplier abandoned) {
-        return batcher.submit(encoding, abandoned);
+    public CompletableFuture<ModelOutput> submit(Encoding encoding, Readout readout, BooleanSupplier abandoned) {
+        return batcher.submit(encoding, readout, abandoned);
     }
 
     /** Whether the model is running a batch or has inputs waiting: a new input will wait. */

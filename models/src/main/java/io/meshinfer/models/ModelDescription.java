@@ -26,6 +26,9 @@ import java.util.TreeSet;
  * @param inputs         the graph's inputs this server binds
  * @param output         the graph output read for the task
  * @param tokenLevel     whether {@code output} has one row per token ({@code [batch, tokens, width]})
+ * @param tokenOutput    the per-token vectors of an embedding model, which {@code /embed_all} answers: {@code output}
+ *                       itself when it is per-token, the Transformer's {@code token_embeddings} beside a graph's own
+ *                       pooled output; empty when the graph has none, and for other tasks
  * @param width          the size of the output's last dimension (hidden size or number of labels)
  * @param dtype          the output's element type as TEI names it ({@code float32}, {@code float16},
  *                       {@code bfloat16}); ONNX Runtime hands over all three as float32
@@ -49,6 +52,7 @@ public record ModelDescription(String name,
                                List<GraphInput> inputs,
                                String output,
                                boolean tokenLevel,
+                               Optional<String> tokenOutput,
                                int width,
                                String dtype,
                                Map<String, String> prompts,

@@ -52,7 +52,7 @@ public final class Batcher implements AutoCloseable {
     private volatile boolean sleeping;
     private volatile long expectedAtNanos = System.nanoTime() - EXPECT_SPIN_NANOS;
 
-    private record Job(Encoding encoding, CompletableFuture<ModelOutput> result, long enqueuedNanos,
+    private record Job(Encoding encoding, Readout readout, CompletableFuture<ModelOutput> result, long enqueuedNanos,
                        BooleanSupplier abandoned) {
     }
 
@@ -94,18 +94,23 @@ public final class Batcher implements AutoCloseable {
      * Queues one input.
      *
      * @param encoding  the tokens, at most the model's maximum length
+     * @param readout   the output wanted: inputs that want different ones still share batches
      * @param abandoned tells whether the caller has stopped waiting (gone away, or past its deadline); such an input
      *                  is dropped before inference
      * @return the graph's output for this input; fails with {@link InferenceException} when the graph fails or the
      *         caller went away, with {@link ShutdownException} when the model is closing
+     * @throws IllegalArgumentException for {@link Readout#TOKENS} when the model has no per-token output
      */
-    public CompletableFuture<ModelOutput> submit(Encoding encoding, BooleanSupplier abandoned) {
+    public CompletableFuture<ModelOutput> submit(Encoding encoding, Readout readout, BooleanSupplier abandoned) {
+        if (readout == Readout.TOKENS && model.tokenOutput().isEmpty()) {
+            throw new IllegalArgumentException("model " + model.name() + " has no per-token output");
+        }
         CompletableFuture<ModelOutput> result = new CompletableFuture<>();
         if (closed) {
             result.completeExceptionally(new ShutdownException(model.name()));
             return result;
         }
-        queue.add(new Job(encoding, result, System.nanoTime(), abandoned));
+        queue.add(new Job(encoding, readout, result, System.nanoTime(), abandoned));
         if (sleeping) {
             LockSupport.unpark(thread);
         }
@@ -261,9 +266,10 @@ public final class Batcher implements AutoCloseable {
             Encoding e = batch.get(row).encoding;
             buffers.putRow(row, e.ids(), e.typeIds());
         }
-        float[] output;
+        List<String> outputs = outputs(batch);
+        float[][] values;
         try {
-            output = session.run(buffers, model.inputs(), model.output());
+            values = session.run(buffers, model.inputs(), outputs);
         } catch (Exception e) {
             InferenceException failure = new InferenceException("inference failed for model " + model.name() + ": "
                                                                         + e.getMessage(), e);
@@ -272,18 +278,38 @@ public final class Batcher implements AutoCloseable {
         }
         long inferenceNanos = System.nanoTime() - start;
         listener.batchDone(model.name(), batch.size(), tokens, batch.size() * longest, inferenceNanos);
-        int width = model.width();
-        int rowStride = model.tokenLevel() ? longest * width : width;
         for (int i = 0; i < batch.size(); i++) {
             Job job = batch.get(i);
-            int rows = model.tokenLevel() ? job.encoding.length() : 1;
-            int from = i * rowStride;
+            String name = outputName(job);
+            float[] output = values[outputs.indexOf(name)];
+            boolean taskOutput = name.equals(model.output());
+            boolean tokenLevel = !taskOutput || model.tokenLevel();
+            // A per-token output other than the task's has its own width (a Dense layer's input, say).
+            int width = taskOutput ? model.width() : output.length / (batch.size() * longest);
+            int rows = tokenLevel ? job.encoding.length() : 1;
+            int from = i * (tokenLevel ? longest * width : width);
             // The only member of a batch owns the graph's whole output; copying it would be a pass over cold memory
             // on the way back to the caller.
-            float[] values = batch.size() == 1 && output.length == rows * width
+            float[] own = batch.size() == 1 && output.length == rows * width
                     ? output : Arrays.copyOfRange(output, from, from + rows * width);
-            job.result.complete(new ModelOutput(values, rows, width, start - job.enqueuedNanos, inferenceNanos,
+            job.result.complete(new ModelOutput(own, rows, width, start - job.enqueuedNanos, inferenceNanos,
                                                 batch.size()));
         }
+    }
+
+    /** The outputs the batch's inputs want, each once. */
+    private List<String> outputs(List<Job> batch) {
+        String first = outputName(batch.getFirst());
+        for (Job job : batch) {
+            String name = outputName(job);
+            if (!name.equals(first)) {
+                return List.of(first, name);
+            }
+        }
+        return List.of(first);
+    }
+
+    private String outputName(Job job) {
+        return job.readout == Readout.TOKENS ? model.tokenOutput().orElseThrow() : model.output();
     }
 }

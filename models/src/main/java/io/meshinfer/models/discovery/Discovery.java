@@ -48,24 +48,25 @@ public final class Discovery {
 
         String output;
         boolean tokenLevel;
+        Optional<String> tokenOutput = Optional.empty();
         Pooling pooling = null;
         boolean normalize = false;
         if (task == ModelTask.EMBEDDING && !config.graphOnlyModules().isEmpty()) {
-            output = graphPooled(config, graph, poolingOverride, warnings);
+            output = graphPooled(config, graph, poolingOverride);
             tokenLevel = false;
+            tokenOutput = tokenOutput(graph, onnxFile, warnings);
             pooling = config.pooling().orElse(Pooling.CLS);
             normalize = config.normalizeModule();
         } else if (task == ModelTask.EMBEDDING) {
-            Optional<TensorSpec> tokens = TOKEN_OUTPUTS.stream().flatMap(n -> graph.output(n).stream()).findFirst();
-            output = tokens.map(TensorSpec::name).orElse(POOLED_OUTPUT);
-            tokenLevel = tokens.isPresent();
+            tokenOutput = tokenOutput(graph, onnxFile, warnings);
+            output = tokenOutput.orElse(POOLED_OUTPUT);
+            tokenLevel = tokenOutput.isPresent();
             pooling = poolingOverride.or(config::pooling).orElseGet(() -> {
                 warnings.add("no sentence-transformers Pooling module found; using CLS pooling");
                 return Pooling.CLS;
             });
             if (!tokenLevel) {
-                warnings.add("graph has no per-token output; pooling is the graph's own and /embed_all is "
-                                     + "unavailable");
+                warnings.add("graph has no per-token output; pooling is the graph's own");
             }
             // sentence-transformers models say themselves whether they normalise; other exports follow TEI's
             // default of normalising.
@@ -90,7 +91,7 @@ public final class Discovery {
         return new ModelDescription(name, dir, onnxFile, dir.resolve("tokenizer.json"), task, pooling,
                                     config.poolingIncludesPrompt(), normalize, maxLength(config, warnings), labels,
                                     config.multiLabel(), config.vocabSize(), config.modelType(), inputs, output,
-                                    tokenLevel, width, dtype, config.prompts(), defaultPrompt, warnings);
+                                    tokenLevel, tokenOutput, width, dtype, config.prompts(), defaultPrompt, warnings);
     }
 
     /**
@@ -114,8 +115,7 @@ public final class Discovery {
      * {@code sentence_embedding}, which an optimum sentence-transformers export computes through every module.
      * Pooling the token outputs instead would silently skip those modules.
      */
-    private static String graphPooled(DirectoryConfig config, GraphSignature graph, Optional<Pooling> override,
-                                      List<String> warnings) {
+    private static String graphPooled(DirectoryConfig config, GraphSignature graph, Optional<Pooling> override) {
         String modules = String.join(", ", config.graphOnlyModules());
         if (graph.output(POOLED_OUTPUT).isEmpty()) {
             throw new ModelException("modules.json applies " + modules + " besides the Transformer, Pooling and "
@@ -134,9 +134,22 @@ public final class Discovery {
                                              + "graph's " + POOLED_OUTPUT + " output cannot do, and the model has "
                                              + "prompts " + config.prompts().keySet());
         }
-        warnings.add("/embed_all is unavailable: the graph's " + POOLED_OUTPUT + " output applies " + modules
-                             + ", and the per-token vectors before it are not what it pools");
         return POOLED_OUTPUT;
+    }
+
+    /**
+     * The graph's per-token vectors, which {@code /embed_all} answers as TEI's does and as sentence-transformers'
+     * {@code output_value="token_embeddings"} gives them: the Transformer's, before pooling and any module after it.
+     */
+    private static Optional<String> tokenOutput(GraphSignature graph, Path onnxFile, List<String> warnings) {
+        Optional<TensorSpec> tokens = TOKEN_OUTPUTS.stream().flatMap(n -> graph.output(n).stream()).findFirst();
+        if (tokens.isEmpty()) {
+            warnings.add("graph has no per-token output (" + String.join(", ", TOKEN_OUTPUTS) + "): /embed_all is "
+                                 + "unavailable");
+            return Optional.empty();
+        }
+        dtype(tokens.get(), onnxFile); // refuses, as for the task's output, a type ONNX Runtime cannot hand over
+        return Optional.of(tokens.get().name());
     }
 
     /** Maximum input length: sentence-transformers' setting, else the tokenizer's, else the position table's. */

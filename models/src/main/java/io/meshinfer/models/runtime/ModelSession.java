@@ -53,6 +53,16 @@ public final class ModelSession implements AutoCloseable {
      * @throws OrtException when ONNX Runtime fails
      */
     public float[] run(InputBuffers buffers, List<GraphInput> inputs, String output) throws OrtException {
+        return run(buffers, inputs, List.of(output))[0];
+    }
+
+    /**
+     * Runs one padded batch and returns the requested outputs, each flattened in row-major order, in the order
+     * asked; the graph computes only what they need.
+     *
+     * @throws OrtException when ONNX Runtime fails
+     */
+    public float[][] run(InputBuffers buffers, List<GraphInput> inputs, List<String> outputs) throws OrtException {
         long[] shape = {buffers.batch(), buffers.sequenceLength()};
         Map<String, OnnxTensor> tensors = new HashMap<>();
         try {
@@ -64,20 +74,28 @@ public final class ModelSession implements AutoCloseable {
                 };
                 tensors.put(input.onnxName(), OnnxTensor.createTensor(environment, source, shape));
             }
-            try (OrtSession.Result result = session.run(tensors, Set.of(output))) {
-                OnnxValue value = result.get(output)
-                        .orElseThrow(() -> new IllegalStateException("graph returned no " + output));
-                FloatBuffer floats = ((OnnxTensor) value).getFloatBuffer();
-                if (floats == null) {
-                    throw new IllegalStateException("output " + output + " is not a float tensor");
+            try (OrtSession.Result result = session.run(tensors, Set.copyOf(outputs))) {
+                float[][] values = new float[outputs.size()][];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = floats(result, outputs.get(i));
                 }
-                float[] out = new float[floats.remaining()];
-                floats.get(out);
-                return out;
+                return values;
             }
         } finally {
             tensors.values().forEach(OnnxTensor::close);
         }
+    }
+
+    private static float[] floats(OrtSession.Result result, String output) {
+        OnnxValue value = result.get(output).orElseThrow(() -> new IllegalStateException("graph returned no "
+                                                                                                  + output));
+        FloatBuffer floats = ((OnnxTensor) value).getFloatBuffer();
+        if (floats == null) {
+            throw new IllegalStateException("output " + output + " is not a float tensor");
+        }
+        float[] out = new float[floats.remaining()];
+        floats.get(out);
+        return out;
     }
 
     @Override

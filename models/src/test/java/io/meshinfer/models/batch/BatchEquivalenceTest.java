@@ -46,7 +46,7 @@ class BatchEquivalenceTest {
             assertTrue(encodings.getFirst().length() * 10 < longest, "lengths differ enough to need much padding");
             List<CompletableFuture<ModelOutput>> batched = new ArrayList<>();
             for (Encoding e : encodings) {
-                batched.add(model.submit(e, () -> false));
+                batched.add(model.submit(e, Readout.TASK, () -> false));
             }
             List<ModelOutput> together = new ArrayList<>();
             for (CompletableFuture<ModelOutput> f : batched) {
@@ -57,7 +57,7 @@ class BatchEquivalenceTest {
             assertEquals(TEXTS.size() * longest, recorder.batches.getFirst()[1], "padded to the longest member");
 
             for (int i = 0; i < TEXTS.size(); i++) {
-                ModelOutput alone = model.submit(encodings.get(i), () -> false).get(30, TimeUnit.SECONDS);
+                ModelOutput alone = model.submit(encodings.get(i), Readout.TASK, () -> false).get(30, TimeUnit.SECONDS);
                 assertEquals(1, alone.batchSize());
                 assertEquals(TEXTS.size(), together.get(i).batchSize());
                 assertEquals(alone.rows(), together.get(i).rows());

@@ -17,6 +17,7 @@ import io.meshinfer.models.TestModels;
 import io.meshinfer.tokenizers.Encoding;
 import io.meshinfer.tokenizers.TruncationDirection;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -42,6 +43,38 @@ class BatcherTest {
     }
 
     @Test
+    void inputsWantingTheTaskOutputOrTheTokenVectorsShareOneBatchAndEachGetsItsOwn() throws Exception {
+        String dense = TestModels.testdata().resolve("models/tiny-dense").toString();
+        try (Model model = TestModels.load(dense, new BatchPolicy(16384, 64, 300_000, 512), BatchListener.NONE)) {
+            Encoding shorter = encode(model, "hello");
+            Encoding longer = encode(model, "a longer text than the other one");
+            ModelOutput pooledAlone = model.submit(shorter, Readout.TASK, () -> false).get(30, TimeUnit.SECONDS);
+            ModelOutput tokensAlone = model.submit(longer, Readout.TOKENS, () -> false).get(30, TimeUnit.SECONDS);
+            CompletableFuture<ModelOutput> pooled = model.submit(shorter, Readout.TASK, () -> false);
+            CompletableFuture<ModelOutput> tokens = model.submit(longer, Readout.TOKENS, () -> false);
+            ModelOutput p = pooled.get(30, TimeUnit.SECONDS);
+            ModelOutput t = tokens.get(30, TimeUnit.SECONDS);
+            assertEquals(2, p.batchSize());
+            assertEquals(2, t.batchSize());
+            assertEquals(1, p.rows());
+            assertEquals(8, p.width(), "after the Dense layer");
+            assertEquals(longer.length(), t.rows());
+            assertEquals(16, t.width(), "the Transformer's");
+            assertArrayEquals(pooledAlone.values(), p.values(), 1e-5f);
+            assertArrayEquals(tokensAlone.values(), t.values(), 1e-5f);
+        }
+    }
+
+    @Test
+    void aModelWithoutPerTokenVectorsRefusesInputsThatWantThem() {
+        String classifier = TestModels.testdata().resolve("models/tiny-classifier").toString();
+        try (Model model = TestModels.load(classifier)) {
+            Encoding e = encode(model, "hello");
+            assertThrows(IllegalArgumentException.class, () -> model.submit(e, Readout.TOKENS, () -> false));
+        }
+    }
+
+    @Test
     void queuedInputsShareOneBatchPaddedToTheLongest() throws Exception {
         Recorder recorder = new Recorder();
         // A long delay lets every input join the first batch.
@@ -50,7 +83,7 @@ class BatcherTest {
                     + "with more tokens in it"), encode(model, "mid length text"));
             List<CompletableFuture<ModelOutput>> results = new ArrayList<>();
             for (Encoding e : encodings) {
-                results.add(model.submit(e, () -> false));
+                results.add(model.submit(e, Readout.TASK, () -> false));
             }
             for (int i = 0; i < encodings.size(); i++) {
                 ModelOutput out = results.get(i).get(30, TimeUnit.SECONDS);
@@ -72,7 +105,7 @@ class BatcherTest {
         try (Model model = TestModels.load(MODEL, new BatchPolicy(16384, 2, 300_000, 512), recorder)) {
             List<CompletableFuture<ModelOutput>> results = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
-                results.add(model.submit(encode(model, "text number " + i), () -> false));
+                results.add(model.submit(encode(model, "text number " + i), Readout.TASK, () -> false));
             }
             for (CompletableFuture<ModelOutput> r : results) {
                 assertTrue(r.get(30, TimeUnit.SECONDS).batchSize() <= 2);
@@ -88,8 +121,8 @@ class BatcherTest {
         try (Model model = TestModels.load(MODEL, new BatchPolicy(256, 64, 300_000, 512), recorder)) {
             Encoding long1 = model.tokenizer().encode("word ".repeat(150), true, TruncationDirection.RIGHT);
             Encoding long2 = model.tokenizer().encode("text ".repeat(150), true, TruncationDirection.RIGHT);
-            CompletableFuture<ModelOutput> a = model.submit(long1, () -> false);
-            CompletableFuture<ModelOutput> b = model.submit(long2, () -> false);
+            CompletableFuture<ModelOutput> a = model.submit(long1, Readout.TASK, () -> false);
+            CompletableFuture<ModelOutput> b = model.submit(long2, Readout.TASK, () -> false);
             assertEquals(1, a.get(30, TimeUnit.SECONDS).batchSize());
             assertEquals(1, b.get(30, TimeUnit.SECONDS).batchSize());
             assertTrue(recorder.batches.stream().allMatch(x -> x[1] <= 256));
@@ -101,13 +134,13 @@ class BatcherTest {
         long delayMicros = 300_000;
         try (Model model = TestModels.load(MODEL, new BatchPolicy(16384, 64, (int) delayMicros, 512),
                                            BatchListener.NONE)) {
-            ModelOutput out = model.submit(encode(model, "alone"), () -> false).get(30, TimeUnit.SECONDS);
+            ModelOutput out = model.submit(encode(model, "alone"), Readout.TASK, () -> false).get(30, TimeUnit.SECONDS);
             assertEquals(1, out.batchSize());
             assertTrue(out.queueNanos() >= TimeUnit.MICROSECONDS.toNanos(delayMicros),
                        "waited " + out.queueNanos() + " ns for company");
         }
         try (Model model = TestModels.load(MODEL, new BatchPolicy(16384, 64, 0, 512), BatchListener.NONE)) {
-            ModelOutput out = model.submit(encode(model, "alone"), () -> false).get(30, TimeUnit.SECONDS);
+            ModelOutput out = model.submit(encode(model, "alone"), Readout.TASK, () -> false).get(30, TimeUnit.SECONDS);
             assertTrue(out.queueNanos() < TimeUnit.MICROSECONDS.toNanos(delayMicros),
                        "with no delay a lone input does not wait for company: " + out.queueNanos() + " ns");
         }
@@ -117,8 +150,9 @@ class BatcherTest {
     void anInputWhoseCallerWentAwayNeverReachesTheGraph() throws Exception {
         Recorder recorder = new Recorder();
         try (Model model = TestModels.load(MODEL, new BatchPolicy(16384, 64, 200_000, 512), recorder)) {
-            CompletableFuture<ModelOutput> gone = model.submit(encode(model, "nobody waits"), () -> true);
-            CompletableFuture<ModelOutput> kept = model.submit(encode(model, "somebody waits"), () -> false);
+            CompletableFuture<ModelOutput> gone = model.submit(encode(model, "nobody waits"), Readout.TASK, () -> true);
+            CompletableFuture<ModelOutput> kept = model.submit(encode(model, "somebody waits"), Readout.TASK,
+                                                               () -> false);
             ExecutionException e = assertThrows(ExecutionException.class, () -> gone.get(30, TimeUnit.SECONDS));
             assertInstanceOf(InferenceException.class, e.getCause());
             assertEquals(1, kept.get(30, TimeUnit.SECONDS).batchSize());
@@ -132,8 +166,9 @@ class BatcherTest {
         Recorder recorder = new Recorder();
         AtomicBoolean leaves = new AtomicBoolean();
         try (Model model = TestModels.load(MODEL, new BatchPolicy(16384, 64, 1_000_000, 512), recorder)) {
-            CompletableFuture<ModelOutput> kept = model.submit(encode(model, "somebody waits"), () -> false);
-            CompletableFuture<ModelOutput> gone = model.submit(encode(model, "leaves soon"), leaves::get);
+            CompletableFuture<ModelOutput> kept = model.submit(encode(model, "somebody waits"), Readout.TASK,
+                                                               () -> false);
+            CompletableFuture<ModelOutput> gone = model.submit(encode(model, "leaves soon"), Readout.TASK, leaves::get);
             Thread.sleep(200);
             leaves.set(true);
             ExecutionException e = assertThrows(ExecutionException.class, () -> gone.get(30, TimeUnit.SECONDS));
@@ -161,7 +196,7 @@ class BatcherTest {
         // The long batch delay keeps the first input inside the batcher, the others in its queue.
         List<CompletableFuture<ModelOutput>> results = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            results.add(model.submit(encode(model, "waiting " + i), () -> false));
+            results.add(model.submit(encode(model, "waiting " + i), Readout.TASK, () -> false));
         }
         Thread.sleep(200);
         model.close();
@@ -176,15 +211,18 @@ class BatcherTest {
         Recorder recorder = new Recorder();
         try (Model model = TestModels.load(MODEL, new BatchPolicy(16384, 64, 0, 512), recorder)) {
             model.expect();
-            assertEquals(1, model.submit(encode(model, "soon"), () -> false).get(30, TimeUnit.SECONDS).batchSize());
+            assertEquals(1, model.submit(encode(model, "soon"), Readout.TASK, () -> false)
+                    .get(30, TimeUnit.SECONDS).batchSize());
             model.expect();
             Thread.sleep(TimeUnit.NANOSECONDS.toMillis(Batcher.EXPECT_SPIN_NANOS) + 20);
-            assertEquals(1, model.submit(encode(model, "late"), () -> false).get(30, TimeUnit.SECONDS).batchSize());
+            assertEquals(1, model.submit(encode(model, "late"), Readout.TASK, () -> false)
+                    .get(30, TimeUnit.SECONDS).batchSize());
             // An announcement that no input follows leaves the thread asleep and ready.
             model.expect();
             Thread.sleep(TimeUnit.NANOSECONDS.toMillis(Batcher.EXPECT_SPIN_NANOS) + 20);
             assertEquals(2, recorder.batches.size());
-            assertEquals(1, model.submit(encode(model, "next"), () -> false).get(30, TimeUnit.SECONDS).batchSize());
+            assertEquals(1, model.submit(encode(model, "next"), Readout.TASK, () -> false)
+                    .get(30, TimeUnit.SECONDS).batchSize());
         }
     }
 
@@ -195,7 +233,7 @@ class BatcherTest {
         model.expect();
         model.close();
         ExecutionException e = assertThrows(ExecutionException.class,
-                () -> model.submit(late, () -> false).get(10, TimeUnit.SECONDS));
+                () -> model.submit(late, Readout.TASK, () -> false).get(10, TimeUnit.SECONDS));
         assertInstanceOf(ShutdownException.class, e.getCause());
     }
 

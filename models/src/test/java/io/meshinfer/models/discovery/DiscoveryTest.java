@@ -138,9 +138,25 @@ class DiscoveryTest {
                                                     Optional.empty());
             assertEquals("sentence_embedding", d.output());
             assertFalse(d.tokenLevel());
+            assertEquals(Optional.of("token_embeddings"), d.tokenOutput(), "the Transformer's, for /embed_all");
             assertEquals(8, d.width());
             assertEquals(normalize, d.normalize());
         }
+    }
+
+    @Test
+    void embedAllReadsTheGraphsPerTokenOutputWhenItHasOne() {
+        DirectoryConfig config = config(List.of("BertModel"), List.of(), Optional.empty(), false, false);
+        TensorSpec hidden = new TensorSpec("last_hidden_state", "FLOAT", List.of(-1L, -1L, 384L));
+        TensorSpec sentence = new TensorSpec("sentence_embedding", "FLOAT", List.of(-1L, 384L));
+        ModelDescription pooledHere = Discovery.describe("m", DIR, DIR.resolve("model.onnx"), config,
+                new GraphSignature(List.of(IDS, MASK), List.of(hidden)), Optional.empty());
+        assertEquals(Optional.of("last_hidden_state"), pooledHere.tokenOutput());
+        ModelDescription pooledByGraph = Discovery.describe("m", DIR, DIR.resolve("model.onnx"), config,
+                new GraphSignature(List.of(IDS, MASK), List.of(sentence)), Optional.empty());
+        assertEquals(Optional.empty(), pooledByGraph.tokenOutput());
+        assertTrue(pooledByGraph.warnings().stream().anyMatch(w -> w.contains("/embed_all is unavailable")),
+                   pooledByGraph.warnings()::toString);
     }
 
     @Test

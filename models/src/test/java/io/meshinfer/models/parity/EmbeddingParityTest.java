@@ -12,6 +12,7 @@ import io.meshinfer.models.Model;
 import io.meshinfer.models.ModelDescription;
 import io.meshinfer.models.ModelOutput;
 import io.meshinfer.models.TestModels;
+import io.meshinfer.models.batch.Readout;
 import io.meshinfer.models.heads.EmbeddingHead;
 import io.meshinfer.tokenizers.Encoding;
 import io.meshinfer.tokenizers.TruncationDirection;
@@ -38,7 +39,7 @@ class EmbeddingParityTest {
                 String text = c.get("text").asText();
                 Encoding e = model.tokenizer().encode(text, true, TruncationDirection.RIGHT);
                 assertArrayEquals(Fixtures.longs(c.get("input_ids")), e.ids(), "token ids of " + text);
-                ModelOutput out = model.submit(e, () -> false).get(60, TimeUnit.SECONDS);
+                ModelOutput out = model.submit(e, Readout.TASK, () -> false).get(60, TimeUnit.SECONDS);
                 float[] vector = EmbeddingHead.pool(out, d.pooling(), 0, 0, d.normalize());
                 float[] expected = Fixtures.floats(c.get("embedding"));
                 assertEquals(reference.get("dimension").asInt(), vector.length);
@@ -64,12 +65,35 @@ class EmbeddingParityTest {
             assertEquals(reference.get("dimensions").asInt(), d.width());
             for (JsonNode c : Fixtures.cases("tiny-dense")) {
                 Encoding e = model.tokenizer().encode(c.get("text").asText(), true, TruncationDirection.RIGHT);
-                ModelOutput out = model.submit(e, () -> false).get(60, TimeUnit.SECONDS);
+                ModelOutput out = model.submit(e, Readout.TASK, () -> false).get(60, TimeUnit.SECONDS);
                 float[] vector = EmbeddingHead.finish(out.values(), 0, d.normalize());
                 float[] expected = Fixtures.floats(c.get("vector"));
                 assertEquals(expected.length, vector.length);
                 assertTrue(Fixtures.cosine(expected, vector) >= 0.9999, c.get("text").asText());
                 assertEquals(Fixtures.length(expected), Fixtures.length(vector), 1e-4);
+            }
+        }
+    }
+
+    /**
+     * The same model's per-token vectors, as {@code /embed_all} answers them: the Transformer's, before pooling and
+     * Dense, as sentence-transformers' {@code encode(output_value="token_embeddings")} gives them.
+     */
+    @Test
+    void aDenseModelsTokenVectorsAreTheTransformersAsSentenceTransformersGivesThem() throws Exception {
+        JsonNode reference = Fixtures.read("tiny-dense");
+        try (Model model = TestModels.load(TestModels.testdata().resolve("models/tiny-dense").toString())) {
+            for (JsonNode c : Fixtures.cases("tiny-dense")) {
+                Encoding e = model.tokenizer().encode(c.get("text").asText(), true, TruncationDirection.RIGHT);
+                ModelOutput out = model.submit(e, Readout.TOKENS, () -> false).get(60, TimeUnit.SECONDS);
+                JsonNode expected = c.get("token_vectors");
+                assertEquals(expected.size(), out.rows(), c.get("text").asText());
+                assertEquals(reference.get("token_dimensions").asInt(), out.width());
+                for (int row = 0; row < out.rows(); row++) {
+                    for (int column = 0; column < out.width(); column++) {
+                        assertEquals(expected.get(row).get(column).asDouble(), out.at(row, column), 1e-5);
+                    }
+                }
             }
         }
     }

@@ -13,10 +13,11 @@ import io.meshinfer.models.ModelDescription;
 import io.meshinfer.models.ModelOutput;
 import io.meshinfer.models.ModelTask;
 import io.meshinfer.models.TestModels;
+import io.meshinfer.models.batch.Readout;
 import io.meshinfer.models.heads.ClassificationHead;
 import io.meshinfer.models.heads.LabelScore;
-import io.meshinfer.models.heads.TokenClassificationHead;
 import io.meshinfer.models.heads.TokenClassificationHead.Aggregation;
+import io.meshinfer.models.heads.TokenClassificationHead;
 import io.meshinfer.models.heads.TokenEntity;
 import io.meshinfer.tokenizers.Encoding;
 import io.meshinfer.tokenizers.TruncationDirection;
@@ -150,6 +151,6 @@ class TaskParityTest {
     }
 
     private static ModelOutput run(Model model, Encoding e) throws Exception {
-        return model.submit(e, () -> false).get(60, TimeUnit.SECONDS);
+        return model.submit(e, Readout.TASK, () -> false).get(60, TimeUnit.SECONDS);
     }
 }

@@ -16,6 +16,7 @@ import io.meshinfer.models.Model;
 import io.meshinfer.models.ModelDescription;
 import io.meshinfer.models.ModelOutput;
 import io.meshinfer.models.ModelTask;
+import io.meshinfer.models.batch.Readout;
 import io.meshinfer.models.heads.EmbeddingHead;
 import io.meshinfer.tokenizers.Encoding;
 
@@ -39,13 +40,13 @@ public final class EmbeddingEndpoints {
     public Object embedAll(Call call) {
         JsonBody body = call.body();
         ModelDescription model = requireEmbedding(call.model());
-        if (!model.tokenLevel()) {
+        if (model.tokenOutput().isEmpty()) {
             throw ApiException.wrongModelType("model " + model.name() + " only outputs pooled embeddings; "
                                                   + "/embed_all needs a per-token output");
         }
         List<Inputs.Input> inputs = Inputs.parse(body.required("inputs"), "inputs", maxClientBatchSize,
                                                    call.model().description());
-        List<ModelOutput> outputs = run(call, inputs, Inputs.promptPrefix(body, model));
+        List<ModelOutput> outputs = run(call, inputs, Inputs.promptPrefix(body, model), Readout.TOKENS);
         List<float[][]> answer = new ArrayList<>(outputs.size());
         for (ModelOutput output : outputs) {
             float[][] tokens = new float[output.rows()][];
@@ -130,7 +131,7 @@ public final class EmbeddingEndpoints {
         }
         boolean normalize = normalizeField.orElse(model.normalize());
         String prompt = Inputs.promptPrefix(call.body(), model);
-        List<ModelOutput> outputs = run(call, inputs, prompt);
+        List<ModelOutput> outputs = run(call, inputs, prompt, Readout.TASK);
         int promptTokens = call.model().promptTokensOutOfPooling(prompt);
         List<float[]> vectors = new ArrayList<>(outputs.size());
         for (int i = 0; i < outputs.size(); i++) {
@@ -142,13 +143,13 @@ public final class EmbeddingEndpoints {
         return vectors;
     }
 
-    /** Puts {@code prompt} before the text inputs, tokenizes them and runs them through the model. */
-    private static List<ModelOutput> run(Call call, List<Inputs.Input> inputs, String prompt) {
+    /** Puts {@code prompt} before the text inputs, tokenizes them and runs them for {@code readout}. */
+    private static List<ModelOutput> run(Call call, List<Inputs.Input> inputs, String prompt, Readout readout) {
         JsonBody body = call.body();
         List<Encoding> encodings = call.inference().tokenize(call.model(), Inputs.prompted(inputs, prompt),
                                                              call.inference().truncate(body.bool("truncate")),
                                                              body.truncationDirection(), call.timings());
-        return call.inference().run(call.model(), encodings, call.callerWait(), call.timings());
+        return call.inference().run(call.model(), encodings, readout, call.callerWait(), call.timings());
     }
 
     static ModelDescription requireEmbedding(Model model) {

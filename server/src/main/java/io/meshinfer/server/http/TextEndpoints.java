@@ -12,9 +12,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.meshinfer.models.ModelDescription;
 import io.meshinfer.models.ModelOutput;
 import io.meshinfer.models.ModelTask;
+import io.meshinfer.models.batch.Readout;
 import io.meshinfer.models.heads.ClassificationHead;
-import io.meshinfer.models.heads.TokenClassificationHead;
 import io.meshinfer.models.heads.TokenClassificationHead.Aggregation;
+import io.meshinfer.models.heads.TokenClassificationHead;
 import io.meshinfer.tokenizers.Encoding;
 import io.meshinfer.tokenizers.IndexedText;
 import io.meshinfer.tokenizers.TextTokenizer;
@@ -80,7 +81,8 @@ public final class TextEndpoints {
         List<Encoding> encodings = call.inference().tokenizePairs(call.model(), firsts, seconds,
                                                                   call.inference().truncate(body.bool("truncate")),
                                                                   body.truncationDirection(), call.timings());
-        List<ModelOutput> outputs = call.inference().run(call.model(), encodings, call.callerWait(), call.timings());
+        List<ModelOutput> outputs = call.inference().run(call.model(), encodings, Readout.TASK, call.callerWait(),
+                                                         call.timings());
         List<Object> answers = new ArrayList<>(outputs.size());
         for (int i = 0; i < outputs.size(); i++) {
             answers.add(switch (model.task()) {
@@ -114,7 +116,8 @@ public final class TextEndpoints {
         List<Encoding> encodings = call.inference().tokenizePairs(call.model(), queries, texts,
                                                                   call.inference().truncate(body.bool("truncate")),
                                                                   body.truncationDirection(), call.timings());
-        List<ModelOutput> outputs = call.inference().run(call.model(), encodings, call.callerWait(), call.timings());
+        List<ModelOutput> outputs = call.inference().run(call.model(), encodings, Readout.TASK, call.callerWait(),
+                                                         call.timings());
         List<Map<String, Object>> ranks = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
             Map<String, Object> rank = new LinkedHashMap<>();

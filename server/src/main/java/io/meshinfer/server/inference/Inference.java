@@ -16,6 +16,7 @@ import io.meshinfer.models.Model;
 import io.meshinfer.models.ModelOutput;
 import io.meshinfer.models.Models;
 import io.meshinfer.models.batch.InferenceException;
+import io.meshinfer.models.batch.Readout;
 import io.meshinfer.models.batch.ShutdownException;
 import io.meshinfer.server.http.ApiException;
 import io.meshinfer.server.http.ErrorType;
@@ -123,17 +124,19 @@ public final class Inference {
     /**
      * Runs inputs through the model's batcher and waits for all of them, or until the caller stops waiting.
      *
+     * @param readout the graph output wanted
      * @param wait the caller's wait: its inputs not yet run are dropped once it is over, and it is marked over here
      *             when the waiting thread is interrupted or the deadline passes; when the model is busy, the
      *             caller's connection is watched from the start
      * @throws ApiException 424 when inference fails, 503 when the model is shutting down, 504 when the caller's
      *                      deadline passes first
      */
-    public List<ModelOutput> run(Model model, List<Encoding> encodings, CallerWait wait, Timings timings) {
+    public List<ModelOutput> run(Model model, List<Encoding> encodings, Readout readout, CallerWait wait,
+                                 Timings timings) {
         List<CompletableFuture<ModelOutput>> futures = new ArrayList<>(encodings.size());
         boolean queued = model.busy();
         for (Encoding e : encodings) {
-            futures.add(model.submit(e, wait::over));
+            futures.add(model.submit(e, readout, wait::over));
         }
         if (queued) {
             // Behind other work there is time to hang up: watch the connection from now on.

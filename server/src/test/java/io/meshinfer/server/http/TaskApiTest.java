@@ -185,8 +185,22 @@ class TaskApiTest {
                 assertEquals(c.get("vector").get(i).asDouble(), vector.get(i).asDouble(), 1e-5);
             }
         }
-        Reply tokens = server.post("/models/dense/embed_all", "{\"inputs\": \"hello\"}");
-        assertEquals(424, tokens.status(), tokens.body());
+    }
+
+    @Test
+    void embedAllOnADenseModelAnswersTheTransformersTokenVectorsAsSentenceTransformersGivesThem() throws Exception {
+        JsonNode c = parity("tiny-dense").get("cases").get(1);
+        Reply reply = server.post("/models/dense/embed_all", "{\"inputs\": [" + quote(c.get("text").asText()) + "]}");
+        assertEquals(200, reply.status(), reply.body());
+        JsonNode tokens = reply.json().get(0);
+        assertEquals(c.get("token_vectors").size(), tokens.size());
+        for (int row = 0; row < tokens.size(); row++) {
+            assertEquals(c.get("token_vectors").get(row).size(), tokens.get(row).size());
+            for (int column = 0; column < tokens.get(row).size(); column++) {
+                assertEquals(c.get("token_vectors").get(row).get(column).asDouble(),
+                             tokens.get(row).get(column).asDouble(), 1e-5);
+            }
+        }
     }
 
     @Test
