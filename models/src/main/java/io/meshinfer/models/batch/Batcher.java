@@ -278,16 +278,28 @@ public final class Batcher implements AutoCloseable {
         }
         long inferenceNanos = System.nanoTime() - start;
         listener.batchDone(model.name(), batch.size(), tokens, batch.size() * longest, inferenceNanos);
+        int[] widths = new int[outputs.size()];
+        for (int o = 0; o < widths.length; o++) {
+            String name = outputs.get(o);
+            int rowsPerInput = tokenLevel(name) ? longest : 1;
+            // A per-token output other than the task's has its own width (a Dense layer's input, say).
+            widths[o] = name.equals(model.output()) ? model.width() : values[o].length / (batch.size() * rowsPerInput);
+            if (widths[o] == 0 || values[o].length != batch.size() * rowsPerInput * widths[o]) {
+                // Slicing it would hand out zeros or another input's values.
+                InferenceException failure = new InferenceException(
+                        "output " + name + " of model " + model.name() + " has " + values[o].length
+                                + " values; expected " + batch.size() + " x " + rowsPerInput + " x " + widths[o]);
+                batch.forEach(job -> job.result.completeExceptionally(failure));
+                return;
+            }
+        }
         for (int i = 0; i < batch.size(); i++) {
             Job job = batch.get(i);
             String name = outputName(job);
             float[] output = values[outputs.indexOf(name)];
-            boolean taskOutput = name.equals(model.output());
-            boolean tokenLevel = !taskOutput || model.tokenLevel();
-            // A per-token output other than the task's has its own width (a Dense layer's input, say).
-            int width = taskOutput ? model.width() : output.length / (batch.size() * longest);
-            int rows = tokenLevel ? job.encoding.length() : 1;
-            int from = i * (tokenLevel ? longest * width : width);
+            int width = widths[outputs.indexOf(name)];
+            int rows = tokenLevel(name) ? job.encoding.length() : 1;
+            int from = i * (tokenLevel(name) ? longest * width : width);
             // The only member of a batch owns the graph's whole output; copying it would be a pass over cold memory
             // on the way back to the caller.
             float[] own = batch.size() == 1 && output.length == rows * width
@@ -295,6 +307,11 @@ public final class Batcher implements AutoCloseable {
             job.result.complete(new ModelOutput(own, rows, width, start - job.enqueuedNanos, inferenceNanos,
                                                 batch.size()));
         }
+    }
+
+    /** Whether an output has a row per token: the task's when the model is token-level, and the token vectors. */
+    private boolean tokenLevel(String output) {
+        return !output.equals(model.output()) || model.tokenLevel();
     }
 
     /** The outputs the batch's inputs want, each once. */

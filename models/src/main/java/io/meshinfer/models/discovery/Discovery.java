@@ -54,20 +54,18 @@ public final class Discovery {
         if (task == ModelTask.EMBEDDING && !config.graphOnlyModules().isEmpty()) {
             output = graphPooled(config, graph, poolingOverride);
             tokenLevel = false;
-            tokenOutput = tokenOutput(graph, onnxFile, warnings);
+            tokenOutput = tokenOutput(graph, warnings)
+                    .filter(tokens -> readable(graph.output(tokens).orElseThrow(), onnxFile, warnings));
             pooling = config.pooling().orElse(Pooling.CLS);
             normalize = config.normalizeModule();
         } else if (task == ModelTask.EMBEDDING) {
-            tokenOutput = tokenOutput(graph, onnxFile, warnings);
+            tokenOutput = tokenOutput(graph, warnings);
             output = tokenOutput.orElse(POOLED_OUTPUT);
             tokenLevel = tokenOutput.isPresent();
             pooling = poolingOverride.or(config::pooling).orElseGet(() -> {
                 warnings.add("no sentence-transformers Pooling module found; using CLS pooling");
                 return Pooling.CLS;
             });
-            if (!tokenLevel) {
-                warnings.add("graph has no per-token output; pooling is the graph's own");
-            }
             // sentence-transformers models say themselves whether they normalise; other exports follow TEI's
             // default of normalising.
             normalize = !config.sentenceTransformers() || config.normalizeModule();
@@ -141,15 +139,27 @@ public final class Discovery {
      * The graph's per-token vectors, which {@code /embed_all} answers as TEI's does and as sentence-transformers'
      * {@code output_value="token_embeddings"} gives them: the Transformer's, before pooling and any module after it.
      */
-    private static Optional<String> tokenOutput(GraphSignature graph, Path onnxFile, List<String> warnings) {
-        Optional<TensorSpec> tokens = TOKEN_OUTPUTS.stream().flatMap(n -> graph.output(n).stream()).findFirst();
+    private static Optional<String> tokenOutput(GraphSignature graph, List<String> warnings) {
+        Optional<String> tokens = TOKEN_OUTPUTS.stream().filter(n -> graph.output(n).isPresent()).findFirst();
         if (tokens.isEmpty()) {
-            warnings.add("graph has no per-token output (" + String.join(", ", TOKEN_OUTPUTS) + "): /embed_all is "
-                                 + "unavailable");
-            return Optional.empty();
+            warnings.add("graph has no per-token output (" + String.join(", ", TOKEN_OUTPUTS) + "): pooling is the "
+                                 + "graph's own, and /embed_all is unavailable");
         }
-        dtype(tokens.get(), onnxFile); // refuses, as for the task's output, a type ONNX Runtime cannot hand over
-        return Optional.of(tokens.get().name());
+        return tokens;
+    }
+
+    /**
+     * Whether ONNX Runtime can hand over a per-token output beside the graph's pooled one; the model is still served
+     * when it cannot, without {@code /embed_all}.
+     */
+    private static boolean readable(TensorSpec tokenOutput, Path onnxFile, List<String> warnings) {
+        try {
+            dtype(tokenOutput, onnxFile);
+            return true;
+        } catch (ModelException e) {
+            warnings.add("/embed_all is unavailable: " + e.getMessage());
+            return false;
+        }
     }
 
     /** Maximum input length: sentence-transformers' setting, else the tokenizer's, else the position table's. */

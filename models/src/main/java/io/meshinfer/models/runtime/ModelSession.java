@@ -58,7 +58,7 @@ public final class ModelSession implements AutoCloseable {
 
     /**
      * Runs one padded batch and returns the requested outputs, each flattened in row-major order, in the order
-     * asked; the graph computes only what they need.
+     * asked.
      *
      * @throws OrtException when ONNX Runtime fails
      */

@@ -46,22 +46,27 @@ class BatcherTest {
     void inputsWantingTheTaskOutputOrTheTokenVectorsShareOneBatchAndEachGetsItsOwn() throws Exception {
         String dense = TestModels.testdata().resolve("models/tiny-dense").toString();
         try (Model model = TestModels.load(dense, new BatchPolicy(16384, 64, 300_000, 512), BatchListener.NONE)) {
-            Encoding shorter = encode(model, "hello");
-            Encoding longer = encode(model, "a longer text than the other one");
-            ModelOutput pooledAlone = model.submit(shorter, Readout.TASK, () -> false).get(30, TimeUnit.SECONDS);
-            ModelOutput tokensAlone = model.submit(longer, Readout.TOKENS, () -> false).get(30, TimeUnit.SECONDS);
-            CompletableFuture<ModelOutput> pooled = model.submit(shorter, Readout.TASK, () -> false);
-            CompletableFuture<ModelOutput> tokens = model.submit(longer, Readout.TOKENS, () -> false);
-            ModelOutput p = pooled.get(30, TimeUnit.SECONDS);
-            ModelOutput t = tokens.get(30, TimeUnit.SECONDS);
-            assertEquals(2, p.batchSize());
-            assertEquals(2, t.batchSize());
-            assertEquals(1, p.rows());
-            assertEquals(8, p.width(), "after the Dense layer");
-            assertEquals(longer.length(), t.rows());
-            assertEquals(16, t.width(), "the Transformer's");
-            assertArrayEquals(pooledAlone.values(), p.values(), 1e-5f);
-            assertArrayEquals(tokensAlone.values(), t.values(), 1e-5f);
+            // The longest input wants the pooled vector; the two shorter ones, of different lengths, the token
+            // vectors, so that both outputs are cut out of padded rows.
+            List<Encoding> encodings = List.of(encode(model, "a longer text than the other two are"),
+                                               encode(model, "hello"), encode(model, "hello there"));
+            List<Readout> readouts = List.of(Readout.TASK, Readout.TOKENS, Readout.TOKENS);
+            List<ModelOutput> alone = new ArrayList<>();
+            for (int i = 0; i < encodings.size(); i++) {
+                alone.add(model.submit(encodings.get(i), readouts.get(i), () -> false).get(30, TimeUnit.SECONDS));
+            }
+            List<CompletableFuture<ModelOutput>> batched = new ArrayList<>();
+            for (int i = 0; i < encodings.size(); i++) {
+                batched.add(model.submit(encodings.get(i), readouts.get(i), () -> false));
+            }
+            for (int i = 0; i < encodings.size(); i++) {
+                ModelOutput out = batched.get(i).get(30, TimeUnit.SECONDS);
+                assertEquals(3, out.batchSize());
+                boolean tokens = readouts.get(i) == Readout.TOKENS;
+                assertEquals(tokens ? encodings.get(i).length() : 1, out.rows());
+                assertEquals(tokens ? 16 : 8, out.width(), "the Transformer's width, or the Dense layer's");
+                assertArrayEquals(alone.get(i).values(), out.values(), 1e-5f, "input " + i);
+            }
         }
     }
 

@@ -145,6 +145,19 @@ class DiscoveryTest {
     }
 
     @Test
+    void aDenseModelWhosePerTokenOutputCannotBeReadIsServedWithoutEmbedAll() {
+        TensorSpec tokens = new TensorSpec("token_embeddings", "DOUBLE", List.of(-1L, -1L, 16L));
+        TensorSpec sentence = new TensorSpec("sentence_embedding", "FLOAT", List.of(-1L, 8L));
+        ModelDescription d = Discovery.describe("m", DIR, DIR.resolve("model.onnx"), withDense(true),
+                                                new GraphSignature(List.of(IDS, MASK), List.of(tokens, sentence)),
+                                                Optional.empty());
+        assertEquals("sentence_embedding", d.output());
+        assertEquals(Optional.empty(), d.tokenOutput());
+        assertTrue(d.warnings().stream().anyMatch(w -> w.contains("/embed_all is unavailable")
+                && w.contains("DOUBLE")), d.warnings()::toString);
+    }
+
+    @Test
     void embedAllReadsTheGraphsPerTokenOutputWhenItHasOne() {
         DirectoryConfig config = config(List.of("BertModel"), List.of(), Optional.empty(), false, false);
         TensorSpec hidden = new TensorSpec("last_hidden_state", "FLOAT", List.of(-1L, -1L, 384L));

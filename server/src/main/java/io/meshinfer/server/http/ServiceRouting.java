@@ -47,10 +47,10 @@ public final class ServiceRouting {
         Map<String, Operation> tei = new LinkedHashMap<>();
         tei.put("embed", new Operation(ShapeRule.inputs("inputs"), embeddings::embed));
         tei.put("embed_all", new Operation(ShapeRule.inputs("inputs"), embeddings::embedAll));
-        tei.put("similarity", new Operation(ShapeRule.batchOf("inputs"), embeddings::similarity));
+        tei.put("similarity", new Operation(ShapeRule.similarity(), embeddings::similarity));
         tei.put("predict", new Operation(ShapeRule.sequences(), text::predict));
-        tei.put("rerank", new Operation(ShapeRule.batchOf("query", "texts"), text::rerank));
-        tei.put("tokenize", new Operation(ShapeRule.inputs("inputs"), text::tokenize));
+        tei.put("rerank", new Operation(ShapeRule.rerank(), text::rerank));
+        tei.put("tokenize", new Operation(ShapeRule.texts(), text::tokenize));
         tei.put("decode", new Operation(ShapeRule.ids(), text::decode));
         for (String prefix : List.of("", "/models/{name}")) {
             tei.forEach((route, operation) -> {
@@ -109,9 +109,8 @@ public final class ServiceRouting {
         JsonBody lifted = body.withParametersLifted();
         ShapeRule rule = switch (model.task()) {
             case EMBEDDING -> lifted.field("inputs").filter(JsonNode::isObject).isPresent()
-                    ? ShapeRule.batchOf("inputs") : ShapeRule.inputs("inputs");
-            case RERANKER -> lifted.field("query").isPresent() ? ShapeRule.batchOf("query", "texts")
-                    : ShapeRule.sequences();
+                    ? ShapeRule.similarity() : ShapeRule.inputs("inputs");
+            case RERANKER -> lifted.field("query").isPresent() ? ShapeRule.rerank() : ShapeRule.sequences();
             case CLASSIFIER, TOKEN_CLASSIFIER -> ShapeRule.sequences();
         };
         return rule.of(lifted, model);

@@ -14,8 +14,8 @@ import io.meshinfer.models.ModelOutput;
 import io.meshinfer.models.ModelTask;
 import io.meshinfer.models.batch.Readout;
 import io.meshinfer.models.heads.ClassificationHead;
-import io.meshinfer.models.heads.TokenClassificationHead.Aggregation;
 import io.meshinfer.models.heads.TokenClassificationHead;
+import io.meshinfer.models.heads.TokenClassificationHead.Aggregation;
 import io.meshinfer.tokenizers.Encoding;
 import io.meshinfer.tokenizers.IndexedText;
 import io.meshinfer.tokenizers.TextTokenizer;
@@ -45,7 +45,13 @@ public final class TextEndpoints {
         boolean batch = inputs.isArray() && !inputs.isEmpty() && inputs.get(0).isArray();
         List<JsonNode> sequences = new ArrayList<>();
         if (batch) {
-            inputs.forEach(sequences::add);
+            for (JsonNode sequence : inputs) {
+                if (!sequence.isArray()) {
+                    // As TEI: a batch is lists only, [["a"], "b"] neither one input nor a batch.
+                    throw shape();
+                }
+                sequences.add(sequence);
+            }
         } else if (inputs.isTextual() || (inputs.isArray() && inputs.size() <= 2)) {
             sequences.add(inputs);
         } else {

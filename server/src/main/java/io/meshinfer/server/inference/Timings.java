@@ -54,7 +54,10 @@ public final class Timings {
         shape = inputShape;
     }
 
-    /** The form of the request's inputs; empty when its body was not of its route's form, or was never read. */
+    /**
+     * The form of the request's inputs; empty when its body was not of its route's form, was never read, or named a
+     * model that does not exist.
+     */
     public Optional<InputShape> shape() {
         return Optional.ofNullable(shape);
     }

@@ -38,10 +38,10 @@ public final class ServerMetrics implements BatchListener {
     // Made on first use, so that a plain-HTTP server shows no authorization series.
     private volatile Histogram authzSeconds;
     // TEI's method label: the form of the request's inputs (InputShape).
-    private final Counter singleRequests = requestCount("single");
-    private final Counter batchRequests = requestCount("batch");
-    private final Counter singleSuccesses = requestSuccess("single");
-    private final Counter batchSuccesses = requestSuccess("batch");
+    private final Counter singleRequests = requestCount(InputShape.SINGLE);
+    private final Counter batchRequests = requestCount(InputShape.BATCH);
+    private final Counter singleSuccesses = requestSuccess(InputShape.SINGLE);
+    private final Counter batchSuccesses = requestSuccess(InputShape.BATCH);
     private final Histogram requestSeconds = registry.histogram("te_request_duration", "Total request time in seconds",
                                                                 Map.of(), SECONDS);
     private final Histogram tokenizationSeconds = registry.histogram("te_request_tokenization_duration",
@@ -146,13 +146,13 @@ public final class ServerMetrics implements BatchListener {
                                                                Map.of("route", route, "status", Integer.toString(s))));
     }
 
-    private Counter requestCount(String method) {
-        return registry.counter("te_request_count", "Inference requests received", Map.of("method", method));
+    private Counter requestCount(InputShape method) {
+        return registry.counter("te_request_count", "Inference requests received", Map.of("method", method.label()));
     }
 
-    private Counter requestSuccess(String method) {
+    private Counter requestSuccess(InputShape method) {
         return registry.counter("te_request_success", "Inference requests answered successfully",
-                                Map.of("method", method));
+                                Map.of("method", method.label()));
     }
 
     private OperationSeries operationSeries(String operation) {

@@ -54,6 +54,7 @@ class TaskApiTest {
         // TEI refuses three bare strings: a batch must be an array of arrays.
         assertEquals(422, server.post("/models/cls/predict", "{\"inputs\": [\"a\", \"b\", \"c\"]}").status());
         assertEquals(422, server.post("/models/cls/predict", "{\"inputs\": [[\"a\", \"b\", \"c\"]]}").status());
+        assertEquals(422, server.post("/models/cls/predict", "{\"inputs\": [[\"a\"], \"b\"]}").status());
     }
 
     @Test
@@ -206,11 +207,14 @@ class TaskApiTest {
     @Test
     void theMethodLabelOfPredictAndTheRootRouteFollowsTheFormOfTheInputs() {
         Map<String, Double> before = server.metricSamples();
-        server.post("/models/cls/predict", "{\"inputs\": [\"a\", \"b\"]}");
-        server.post("/models/cls/predict", "{\"inputs\": [[\"a\"]]}");
-        server.post("/models/cls/", "{\"inputs\": \"great\", \"parameters\": {\"raw_scores\": true}}");
-        server.post("/models/rr/", "{\"query\": \"q\", \"texts\": [\"a\"]}");
-        server.post("/models/rr/", "{\"inputs\": [[\"q\", \"a\"], [\"q\", \"b\"]]}");
+        for (String[] call : new String[][] {{"/models/cls/predict", "{\"inputs\": [\"a\", \"b\"]}"},
+                {"/models/cls/predict", "{\"inputs\": [[\"a\"]]}"},
+                {"/models/cls/", "{\"inputs\": \"great\", \"parameters\": {\"raw_scores\": true}}"},
+                {"/models/rr/", "{\"query\": \"q\", \"texts\": [\"a\"]}"},
+                {"/models/rr/", "{\"inputs\": [[\"q\", \"a\"], [\"q\", \"b\"]]}"}}) {
+            Reply reply = server.post(call[0], call[1]);
+            assertEquals(200, reply.status(), call[1] + ": " + reply.body());
+        }
         Map<String, Double> after = server.metricSamples();
         assertEquals(2, delta(before, after, "te_request_success{method=\"single\"}"), "a pair; a text");
         assertEquals(3, delta(before, after, "te_request_success{method=\"batch\"}"), "lists; a rerank");
