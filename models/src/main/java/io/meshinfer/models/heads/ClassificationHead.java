@@ -7,9 +7,8 @@ import java.util.List;
 import io.meshinfer.models.ModelOutput;
 
 /**
- * Turns sequence-classification logits into label scores: softmax for single-label models, a sigmoid per label
- * for multi-label ones and for a single logit (a softmax over one value is always 1; the transformers pipeline and
- * TEI use a sigmoid there), or the raw logits. Stateless and thread-safe.
+ * Turns sequence-classification logits into label scores through a {@link ScoreFunction}. Stateless and
+ * thread-safe.
  */
 public final class ClassificationHead {
     private ClassificationHead() {
@@ -18,24 +17,23 @@ public final class ClassificationHead {
     /**
      * Scores every label, highest first (TEI's order).
      *
-     * @param logits     one row of logits
-     * @param labels     label names by id
-     * @param multiLabel sigmoid per label instead of softmax
-     * @param raw        return the logits untouched
+     * @param logits   one row of logits
+     * @param labels   label names by id
+     * @param function how logits become scores
      */
-    public static List<LabelScore> scores(ModelOutput logits, List<String> labels, boolean multiLabel, boolean raw) {
+    public static List<LabelScore> scores(ModelOutput logits, List<String> labels, ScoreFunction function) {
         int width = logits.width();
-        float[] scores;
-        if (raw) {
-            scores = logits.values().clone();
-        } else if (multiLabel || width == 1) {
-            scores = new float[width];
-            for (int i = 0; i < width; i++) {
-                scores[i] = Activations.sigmoid(logits.values()[i]);
+        float[] scores = switch (function) {
+            case NONE -> logits.values().clone();
+            case SOFTMAX -> Activations.softmax(logits.values(), 0, width);
+            case SIGMOID -> {
+                float[] sigmoids = new float[width];
+                for (int i = 0; i < width; i++) {
+                    sigmoids[i] = Activations.sigmoid(logits.values()[i]);
+                }
+                yield sigmoids;
             }
-        } else {
-            scores = Activations.softmax(logits.values(), 0, width);
-        }
+        };
         List<LabelScore> out = new ArrayList<>(width);
         for (int i = 0; i < width; i++) {
             out.add(new LabelScore(labels.get(i), scores[i]));

@@ -16,6 +16,7 @@ import io.meshinfer.models.TestModels;
 import io.meshinfer.models.batch.Readout;
 import io.meshinfer.models.heads.ClassificationHead;
 import io.meshinfer.models.heads.LabelScore;
+import io.meshinfer.models.heads.ScoreFunction;
 import io.meshinfer.models.heads.TokenClassificationHead;
 import io.meshinfer.models.heads.TokenClassificationHead.Aggregation;
 import io.meshinfer.models.heads.TokenEntity;
@@ -48,8 +49,10 @@ class TaskParityTest {
                 assertArrayEquals(Fixtures.longs(c.get("token_type_ids")), e.typeIds());
                 ModelOutput out = run(model, e);
                 assertArrayEquals(Fixtures.floats(c.get("logits")), out.values(), (float) TOLERANCE);
-                List<LabelScore> scores = ClassificationHead.scores(out, d.labels(), d.multiLabel(), false);
+                List<LabelScore> scores = ClassificationHead.scores(out, d.labels(),
+                                                                    ScoreFunction.of(d.multiLabel(), d.labels().size()));
                 JsonNode pipeline = c.get("pipeline");
+                assertEquals(pipeline.size(), scores.size());
                 for (int i = 0; i < scores.size(); i++) {
                     assertEquals(pipeline.get(i).get("label").asText(), scores.get(i).label());
                     assertEquals(pipeline.get(i).get("score").asDouble(), scores.get(i).score(), TOLERANCE);
@@ -81,7 +84,7 @@ class TaskParityTest {
                     assertEquals(expected[i], actual[i], Math.abs(expected[i]) * 0x1p-11 + TOLERANCE, c.toString());
                 }
                 List<LabelScore> scores = ClassificationHead.scores(run(model, e), model.description().labels(),
-                                                                    false, false);
+                                                                    ScoreFunction.SOFTMAX);
                 assertEquals(c.get("pipeline").get(0).get("label").asText(), scores.getFirst().label());
             }
         }
@@ -100,7 +103,8 @@ class TaskParityTest {
                 assertEquals(c.get("logit").asDouble(), ClassificationHead.relevance(out, true), TOLERANCE);
                 assertEquals(c.get("score").asDouble(), ClassificationHead.relevance(out, false), TOLERANCE);
                 // As a classifier (/predict), the one label scores as the transformers pipeline scores it.
-                LabelScore only = ClassificationHead.scores(out, model.description().labels(), false, false).getFirst();
+                LabelScore only = ClassificationHead.scores(out, model.description().labels(),
+                                                            ScoreFunction.of(false, 1)).getFirst();
                 JsonNode pipeline = c.get("pipeline").get(0);
                 assertEquals(pipeline.get("label").asText(), only.label());
                 assertEquals(pipeline.get("score").asDouble(), only.score(), TOLERANCE);

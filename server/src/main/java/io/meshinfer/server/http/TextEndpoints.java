@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -14,6 +15,8 @@ import io.meshinfer.models.ModelOutput;
 import io.meshinfer.models.ModelTask;
 import io.meshinfer.models.batch.Readout;
 import io.meshinfer.models.heads.ClassificationHead;
+import io.meshinfer.models.heads.LabelScore;
+import io.meshinfer.models.heads.ScoreFunction;
 import io.meshinfer.models.heads.TokenClassificationHead;
 import io.meshinfer.models.heads.TokenClassificationHead.Aggregation;
 import io.meshinfer.tokenizers.Encoding;
@@ -32,7 +35,8 @@ public final class TextEndpoints {
     /**
      * TEI {@code /predict}: label scores for a text or a text pair, or for a batch of them. As in TEI, a two-string
      * array is one pair, and a batch is an array of arrays, each holding one text or a pair. Token classifiers
-     * answer with entities.
+     * answer with entities. Beyond TEI, classifiers take the transformers pipeline's {@code function_to_apply}
+     * and {@code top_k}, which Hugging Face's {@code InferenceClient.text_classification} sends.
      */
     public Object predict(Call call) {
         ModelDescription model = call.model().description();
@@ -83,7 +87,12 @@ public final class TextEndpoints {
             throw ApiException.validation("inputs", "model " + model.name() + " is a token classifier: it tags the "
                     + "words of single texts, not text pairs");
         }
-        boolean raw = body.bool("raw_scores").orElse(false);
+        ScoreFunction function = scoreFunction(body, model);
+        Optional<Integer> topK = body.positiveInt("top_k");
+        if (model.task() == ModelTask.TOKEN_CLASSIFIER && topK.isPresent()) {
+            throw ApiException.validation("top_k", "model " + model.name() + " is a token classifier: `top_k` "
+                    + "applies to sequence classifiers");
+        }
         List<Encoding> encodings = call.inference().tokenizePairs(call.model(), firsts, seconds,
                                                                   call.inference().truncate(body.bool("truncate")),
                                                                   body.truncationDirection(), call.timings());
@@ -92,13 +101,38 @@ public final class TextEndpoints {
         List<Object> answers = new ArrayList<>(outputs.size());
         for (int i = 0; i < outputs.size(); i++) {
             answers.add(switch (model.task()) {
-                case CLASSIFIER, RERANKER -> ClassificationHead.scores(outputs.get(i), model.labels(),
-                                                                       model.multiLabel(), raw);
+                case CLASSIFIER, RERANKER -> {
+                    List<LabelScore> scores = ClassificationHead.scores(outputs.get(i), model.labels(), function);
+                    yield scores.subList(0, Math.min(scores.size(), topK.orElse(scores.size())));
+                }
                 case TOKEN_CLASSIFIER -> entities(call, outputs.get(i), encodings.get(i), firsts.get(i));
                 case EMBEDDING -> throw new IllegalStateException("embedding models are refused before tokenizing");
             });
         }
         return batch ? answers : answers.getFirst();
+    }
+
+    /**
+     * The function a classifier's logits go through: the model's own, the logits themselves with TEI's
+     * {@code raw_scores}, or the pipeline's {@code function_to_apply}.
+     */
+    private static ScoreFunction scoreFunction(JsonBody body, ModelDescription model) {
+        boolean raw = body.bool("raw_scores").orElse(false);
+        Optional<String> named = body.string("function_to_apply");
+        if (named.isEmpty()) {
+            return raw ? ScoreFunction.NONE : ScoreFunction.of(model.multiLabel(), model.labels().size());
+        }
+        if (model.task() == ModelTask.TOKEN_CLASSIFIER) {
+            throw ApiException.validation("function_to_apply", "model " + model.name() + " is a token classifier: "
+                    + "`function_to_apply` applies to sequence classifiers");
+        }
+        ScoreFunction function = ScoreFunction.named(named.get()).orElseThrow(() -> ApiException.validation(
+                "function_to_apply", "`function_to_apply` must be \"softmax\", \"sigmoid\" or \"none\""));
+        if (raw && function != ScoreFunction.NONE) {
+            throw ApiException.validation("raw_scores", "`raw_scores` asks for the logits and `function_to_apply` for "
+                    + function.pipelineName() + ": give one of them");
+        }
+        return function;
     }
 
     /** TEI {@code /rerank}: scores of a query against each text, highest first. */

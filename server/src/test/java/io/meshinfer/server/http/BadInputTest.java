@@ -233,6 +233,16 @@ class BadInputTest {
         Reply unknown = server.post("/v1/embeddings", "{\"input\": \"a\", \"model\": \"gpt-4\"}");
         assertEquals(404, unknown.status());
         assertEquals("model", unknown.json().at("/error/param").asText());
+        Reply tooMany = server.post("/v1/embeddings", "{\"input\": [\"a\", \"b\", \"c\", \"d\", \"e\"]}");
+        assertEquals(413, tooMany.status(), tooMany.body());
+        assertEquals("input", tooMany.json().at("/error/param").asText());
+        assertTrue(tooMany.json().at("/error/message").asText().contains("4"), tooMany.body());
+        Reply tooLarge = server.post("/v1/embeddings", "{\"input\": \"" + "a".repeat(5000) + "\"}");
+        assertEquals(413, tooLarge.status(), tooLarge.body());
+        assertTrue(tooLarge.json().at("/error/message").isTextual(), tooLarge.body());
+        Reply nowhere = server.post("/v1/chat/completions", "{\"messages\": []}");
+        assertEquals(404, nowhere.status(), nowhere.body());
+        assertTrue(nowhere.json().at("/error/type").isTextual(), "OpenAI's shape on an unknown /v1 path");
     }
 
     @Test

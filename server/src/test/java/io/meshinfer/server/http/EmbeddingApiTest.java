@@ -1,6 +1,7 @@
 package io.meshinfer.server.http;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -48,9 +49,31 @@ class EmbeddingApiTest {
                     "x-inference-time"}) {
                 assertTrue(reply.headers().firstValue(header).isPresent(), header + " on " + reply.body());
             }
-            String timing = reply.headers().firstValue("server-timing").orElseThrow();
-            assertTrue(timing.contains("tokenization;dur=") && timing.contains("inference;dur="), timing);
+            Map<String, Double> phases = serverTiming(reply);
+            assertEquals(List.of("authz", "tokenization", "queue", "inference", "total"), List.copyOf(phases.keySet()));
+            assertEquals(Math.floor(phases.get("total")),
+                         Double.parseDouble(reply.headers().firstValue("x-total-time").orElseThrow()));
         }
+        // The phases of an answer that ran the graph are its own, and lie within its total.
+        Map<String, Double> ran = serverTiming(replies.getFirst());
+        assertTrue(ran.get("tokenization") > 0 && ran.get("inference") > 0, ran.toString());
+        assertTrue(ran.get("tokenization") + ran.get("queue") + ran.get("inference") <= ran.get("total"),
+                   ran.toString());
+        assertEquals(Math.floor(ran.get("inference")),
+                     Double.parseDouble(replies.getFirst().headers().firstValue("x-inference-time").orElseThrow()));
+        // A refused body never reached the tokenizer or the graph.
+        Map<String, Double> refused = serverTiming(replies.get(1));
+        assertEquals(0.0, refused.get("tokenization") + refused.get("queue") + refused.get("inference"));
+    }
+
+    /** The {@code Server-Timing} phases in their order, in milliseconds. */
+    private static Map<String, Double> serverTiming(Reply reply) {
+        Map<String, Double> phases = new LinkedHashMap<>();
+        for (String phase : reply.headers().firstValue("server-timing").orElseThrow().split(", ")) {
+            String[] parts = phase.split(";dur=");
+            phases.put(parts[0], Double.parseDouble(parts[1]));
+        }
+        return phases;
     }
 
     @Test

@@ -1,15 +1,25 @@
 package io.meshinfer.server.http;
 
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import io.meshinfer.server.TestServer;
 import io.meshinfer.server.TestServer.Reply;
 
+import static io.meshinfer.server.http.JsonVectors.cosine;
+import static io.meshinfer.server.http.ParityFixtures.parity;
+import static io.meshinfer.server.http.ParityFixtures.quote;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Two models in one process: each by name, one as the default, OpenAI's model field selecting. */
 class MultiModelTest {
@@ -59,6 +69,33 @@ class MultiModelTest {
         float first = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).getFloat(0);
         Reply floats = server.post("/models/minilm/embed", "{\"inputs\": \"hello\"}");
         assertEquals(floats.json().get(0).get(0).floatValue(), first);
+    }
+
+    /**
+     * Both built-in models answer over HTTP as sentence-transformers encodes the fixture texts, in batches that mix
+     * short and truncated texts (so padding is exercised). The fixture's empty text is left out: TEI refuses it.
+     */
+    @ParameterizedTest
+    @CsvSource({"minilm, all-minilm-l6-v2", "bge, bge-small-en-v1.5"})
+    void servedVectorsMatchSentenceTransformers(String model, String fixture) {
+        List<JsonNode> cases = new ArrayList<>();
+        parity(fixture).get("cases").forEach(c -> {
+            if (!c.get("text").asText().isEmpty()) {
+                cases.add(c);
+            }
+        });
+        int batch = 16;
+        for (int from = 0; from < cases.size(); from += batch) {
+            List<JsonNode> part = cases.subList(from, Math.min(cases.size(), from + batch));
+            String inputs = part.stream().map(c -> quote(c.get("text").asText())).collect(Collectors.joining(", "));
+            Reply reply = server.post("/models/" + model + "/embed",
+                                      "{\"inputs\": [" + inputs + "], \"truncate\": true}");
+            assertEquals(200, reply.status(), reply.body());
+            for (int i = 0; i < part.size(); i++) {
+                double cosine = cosine(part.get(i).get("embedding"), reply.json().get(i));
+                assertTrue(cosine >= 0.9999, "cosine " + cosine + " for " + part.get(i).get("text"));
+            }
+        }
     }
 
     @Test

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -12,6 +11,8 @@ import io.meshinfer.server.TestServer;
 import io.meshinfer.server.TestServer.Reply;
 
 import static io.meshinfer.server.TestServer.delta;
+import static io.meshinfer.server.http.ParityFixtures.parity;
+import static io.meshinfer.server.http.ParityFixtures.quote;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,7 +30,7 @@ class TaskApiTest {
                                                       "--model", "dense=" + MODELS.resolve("tiny-dense"));
 
     @Test
-    void predictGivesEveryLabelBestFirstAsThePipelineDoes() throws Exception {
+    void predictGivesEveryLabelBestFirstAsThePipelineDoes() {
         JsonNode expected = parity("tiny-classifier").get("cases").get(0);
         Reply reply = server.post("/models/cls/predict", "{\"inputs\": " + quote(expected.get("text").asText()) + "}");
         assertEquals(200, reply.status(), reply.body());
@@ -86,7 +87,7 @@ class TaskApiTest {
     }
 
     @Test
-    void rawScoresAreTheLogits() throws Exception {
+    void rawScoresAreTheLogits() {
         JsonNode expected = parity("tiny-classifier").get("cases").get(0);
         Reply reply = server.post("/models/cls/predict", "{\"inputs\": " + quote(expected.get("text").asText())
                 + ", \"raw_scores\": true}");
@@ -94,7 +95,7 @@ class TaskApiTest {
     }
 
     @Test
-    void multiLabelScoresAreIndependentSigmoids() throws Exception {
+    void multiLabelScoresAreIndependentSigmoids() {
         JsonNode expected = parity("tiny-multilabel").get("cases").get(0);
         Reply reply = server.post("/models/ml/predict", "{\"inputs\": " + quote(expected.get("text").asText()) + "}");
         assertEquals(expected.at("/scores/tech").asDouble(), score(reply.json(), "tech"), 1e-4);
@@ -102,7 +103,7 @@ class TaskApiTest {
     }
 
     @Test
-    void predictOnARerankerScoresItsOneLabelAsThePipelineDoes() throws Exception {
+    void predictOnARerankerScoresItsOneLabelAsThePipelineDoes() {
         JsonNode c = parity("tiny-reranker").get("cases").get(0);
         Reply reply = server.post("/models/rr/predict", "{\"inputs\": [" + quote(c.get("query").asText()) + ", "
                 + quote(c.get("text").asText()) + "]}");
@@ -111,7 +112,7 @@ class TaskApiTest {
     }
 
     @Test
-    void rerankSortsByScoreAndCanReturnText() throws Exception {
+    void rerankSortsByScoreAndCanReturnText() {
         JsonNode fixture = parity("tiny-reranker");
         StringBuilder texts = new StringBuilder();
         for (JsonNode c : fixture.get("cases")) {
@@ -130,12 +131,15 @@ class TaskApiTest {
             assertEquals(c.get("score").asDouble(), score, 1e-4);
             assertEquals(c.get("text").asText(), rank.get("text").asText());
         }
-        Reply raw = server.post("/models/rr/rerank", "{\"query\": \"q\", \"texts\": [\"t\"], \"raw_scores\": true}");
-        assertTrue(raw.json().get(0).has("score") && !raw.json().get(0).has("text"));
+        JsonNode c = fixture.get("cases").get(0);
+        Reply raw = server.post("/models/rr/rerank", "{\"query\": " + quote(fixture.get("query").asText())
+                + ", \"texts\": [" + quote(c.get("text").asText()) + "], \"raw_scores\": true}");
+        assertEquals(c.get("logit").asDouble(), raw.json().get(0).get("score").asDouble(), 1e-4);
+        assertTrue(!raw.json().get(0).has("text"), raw.body());
     }
 
     @Test
-    void tokenClassifiersAnswerWithAggregatedEntities() throws Exception {
+    void tokenClassifiersAnswerWithAggregatedEntities() {
         JsonNode c = parity("tiny-ner").get("cases").get(0);
         Reply reply = server.post("/models/ner/predict", "{\"inputs\": " + quote(c.get("text").asText()) + "}");
         assertEquals(200, reply.status(), reply.body());
@@ -176,7 +180,7 @@ class TaskApiTest {
     }
 
     @Test
-    void aSentenceTransformersDenseModuleShapesTheVectorsAsSentenceTransformersDoes() throws Exception {
+    void aSentenceTransformersDenseModuleShapesTheVectorsAsSentenceTransformersDoes() {
         for (JsonNode c : parity("tiny-dense").get("cases")) {
             Reply reply = server.post("/models/dense/embed", "{\"inputs\": " + quote(c.get("text").asText()) + "}");
             assertEquals(200, reply.status(), reply.body());
@@ -189,7 +193,7 @@ class TaskApiTest {
     }
 
     @Test
-    void embedAllOnADenseModelAnswersTheTransformersTokenVectorsAsSentenceTransformersGivesThem() throws Exception {
+    void embedAllOnADenseModelAnswersTheTransformersTokenVectorsAsSentenceTransformersGivesThem() {
         JsonNode c = parity("tiny-dense").get("cases").get(1);
         Reply reply = server.post("/models/dense/embed_all", "{\"inputs\": [" + quote(c.get("text").asText()) + "]}");
         assertEquals(200, reply.status(), reply.body());
@@ -229,6 +233,43 @@ class TaskApiTest {
         assertEquals(2, rerank.json().size());
         // huggingface_hub's InferenceClient posts to its base URL without a trailing slash.
         assertEquals(classify.json(), server.post("/models/cls", "{\"inputs\": \"great\"}").json());
+        String text = "{\"inputs\": \"John lives in Paris\"}";
+        assertEquals(server.post("/models/ner/predict", text).json(), server.post("/models/ner/", text).json());
+    }
+
+    @Test
+    void theRootRouteTakesThePipelineParametersInferenceClientSends() {
+        JsonNode c = parity("tiny-classifier").get("cases").get(0);
+        String text = quote(c.get("text").asText());
+        Reply best = server.post("/models/cls/", "{\"inputs\": " + text + ", \"parameters\": {\"top_k\": 1}}");
+        assertEquals(1, best.json().size(), best.body());
+        assertEquals(c.at("/pipeline/0/label").asText(), best.json().get(0).get("label").asText());
+        Reply none = server.post("/models/cls/", "{\"inputs\": " + text
+                + ", \"parameters\": {\"function_to_apply\": \"none\"}}");
+        assertEquals(c.at("/logits/0").asDouble(), score(none.json(), "negative"), 1e-4);
+        Reply sigmoid = server.post("/models/cls/", "{\"inputs\": " + text
+                + ", \"parameters\": {\"function_to_apply\": \"sigmoid\"}}");
+        assertEquals(1 / (1 + Math.exp(-c.at("/logits/0").asDouble())), score(sigmoid.json(), "negative"), 1e-4);
+        // /predict takes them too, at the top level.
+        Reply predict = server.post("/models/cls/predict", "{\"inputs\": " + text + ", \"top_k\": 1}");
+        assertEquals(best.json(), predict.json());
+    }
+
+    @Test
+    void pipelineParametersOutOfTheirDomainAre422() {
+        for (String[] call : new String[][] {
+                {"/models/cls/", "{\"inputs\": \"a\", \"parameters\": {\"function_to_apply\": \"relu\"}}",
+                 "function_to_apply"},
+                {"/models/cls/predict", "{\"inputs\": \"a\", \"raw_scores\": true, \"function_to_apply\": \"softmax\"}",
+                 "raw_scores"},
+                {"/models/cls/", "{\"inputs\": \"a\", \"parameters\": {\"top_k\": 0}}", "top_k"},
+                {"/models/ner/", "{\"inputs\": \"a\", \"parameters\": {\"top_k\": 2}}", "top_k"},
+                {"/models/ner/predict", "{\"inputs\": \"a\", \"function_to_apply\": \"none\"}", "function_to_apply"}}) {
+            Reply reply = server.post(call[0], call[1]);
+            assertEquals(422, reply.status(), call[1]);
+            assertEquals("Validation", reply.json().get("error_type").asText());
+            assertTrue(reply.json().get("error").asText().contains(call[2]), reply.body());
+        }
     }
 
     @Test
@@ -248,14 +289,5 @@ class TaskApiTest {
             }
         }
         throw new AssertionError("no label " + label + " in " + labels);
-    }
-
-    private static JsonNode parity(String name) throws Exception {
-        return new ObjectMapper().readTree(Path.of(System.getProperty("meshinfer.testdata"), "parity", name + ".json")
-                                                   .toFile());
-    }
-
-    private static String quote(String s) throws Exception {
-        return new ObjectMapper().writeValueAsString(s);
     }
 }

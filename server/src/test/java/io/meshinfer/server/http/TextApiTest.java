@@ -7,6 +7,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.meshinfer.server.TestServer;
 import io.meshinfer.server.TestServer.Reply;
 
+import static io.meshinfer.server.http.JsonVectors.cosine;
+import static io.meshinfer.server.http.JsonVectors.floats;
 import static io.meshinfer.server.http.JsonVectors.norm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -69,8 +71,20 @@ class TextApiTest {
     void embedAllGivesOneVectorPerTokenSpecialTokensIncluded() {
         Reply reply = server.post("/embed_all", "{\"inputs\": [\"hello world\"]}");
         assertEquals(200, reply.status(), reply.body());
-        assertEquals(4, reply.json().get(0).size());
-        assertEquals(384, reply.json().get(0).get(0).size());
+        JsonNode tokens = reply.json().get(0);
+        assertEquals(4, tokens.size());
+        assertEquals(384, tokens.get(0).size());
+        // They are the vectors the model pools: their mean is the sentence's embedding (mean pooling over every
+        // token, special ones included, as sentence-transformers pools all-MiniLM-L6-v2).
+        float[] mean = new float[384];
+        for (JsonNode token : tokens) {
+            float[] vector = floats(token);
+            for (int i = 0; i < mean.length; i++) {
+                mean[i] += vector[i] / tokens.size();
+            }
+        }
+        JsonNode pooled = server.post("/embed", "{\"inputs\": \"hello world\"}").json().get(0);
+        assertEquals(1.0, cosine(mean, floats(pooled)), 1e-6);
     }
 
     @Test
@@ -90,6 +104,8 @@ class TextApiTest {
         assertEquals(1.0, similarity.json().get(0).asDouble(), 1e-5);
         Reply raw = server.post("/", "{\"inputs\": \"hello\", \"parameters\": {\"normalize\": false}}");
         assertTrue(Math.abs(norm(raw.json().get(0)) - 1) > 1e-3);
+        // SageMaker's path for the same route.
+        assertEquals(embed.json(), server.post("/invocations", "{\"inputs\": \"hello\"}").json());
     }
 
     @Test
@@ -109,13 +125,19 @@ class TextApiTest {
 
     @Test
     void leftTruncationKeepsTheEndOfTheText() {
+        // One token a word: 301 words where 254 fit between [CLS] and [SEP].
         String text = "alpha ".repeat(300) + "omega";
         Reply right = server.post("/embed", "{\"inputs\": \"" + text + "\", \"truncate\": true}");
         Reply left = server.post("/embed", "{\"inputs\": \"" + text + "\", \"truncate\": true, "
                 + "\"truncation_direction\": \"Left\"}");
         assertEquals(200, left.status(), left.body());
-        assertFalse(right.json().equals(left.json()));
+        Reply head = server.post("/embed", "{\"inputs\": \"" + "alpha ".repeat(254).strip() + "\"}");
+        Reply tail = server.post("/embed", "{\"inputs\": \"" + "alpha ".repeat(253) + "omega\"}");
+        assertEquals(1.0, cosine(right.json().get(0), head.json().get(0)), 1e-6);
+        assertEquals(1.0, cosine(left.json().get(0), tail.json().get(0)), 1e-6);
+        assertTrue(cosine(left.json().get(0), right.json().get(0)) < 0.99999, "the two ends differ");
     }
+
     /**
      * An input is held to 250 characters per token of the model's length, as TEI holds it: beyond that {@code
      * /tokenize} refuses, an embedding route refuses without truncation and cuts with it.
