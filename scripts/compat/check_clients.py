@@ -34,6 +34,20 @@ best = labels[0] if isinstance(labels, list) else labels
 assert best.label in {"negative", "neutral", "positive"}, labels
 print("InferenceClient.text_classification: ok", best)
 
+# The pipeline parameters it sends inside `parameters`: the best label alone, and the logits (through a sigmoid,
+# which keeps their order, the same label comes first).
+cls = InferenceClient(base_url=base + "/models/cls")
+top = cls.text_classification("I love it", top_k=1)
+top = top if isinstance(top, list) else [top]
+assert len(top) == 1 and top[0].label == best.label, top
+logit = cls.text_classification("I love it", function_to_apply="none")
+logit = logit[0] if isinstance(logit, list) else logit
+sigmoid = cls.text_classification("I love it", function_to_apply="sigmoid")
+sigmoid = sigmoid[0] if isinstance(sigmoid, list) else sigmoid
+assert logit.label == sigmoid.label == best.label, (logit, sigmoid)
+assert abs(sigmoid.score - 1 / (1 + np.exp(-logit.score))) < 1e-5, (logit, sigmoid)
+print("InferenceClient.text_classification(top_k, function_to_apply): ok", top[0], logit, sigmoid)
+
 # The OpenAI client asks for base64 unless told otherwise and decodes it itself.
 openai = OpenAI(base_url=base + "/v1", api_key="unused")
 answer = openai.embeddings.create(input=["hello", "world"], model="minilm")

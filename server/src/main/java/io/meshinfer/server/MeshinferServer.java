@@ -1,6 +1,7 @@
 package io.meshinfer.server;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
@@ -15,6 +16,7 @@ import io.meshinfer.models.Model;
 import io.meshinfer.models.Models;
 import io.meshinfer.models.runtime.OrtTelemetry;
 import io.meshinfer.server.config.ServerConfig;
+import io.meshinfer.server.config.Settings;
 import io.meshinfer.server.http.AdminRouting;
 import io.meshinfer.server.http.CallerAuthorization;
 import io.meshinfer.server.http.Exchange;
@@ -23,8 +25,10 @@ import io.meshinfer.server.http.TransportErrors;
 import io.meshinfer.server.inference.Inference;
 import io.meshinfer.server.mesh.Mesh;
 import io.meshinfer.server.mesh.MeshStart;
-import io.meshinfer.server.socket.CallerConnections;
 import io.meshinfer.server.metrics.ServerMetrics;
+import io.meshinfer.server.socket.CallerConnections;
+import io.meshinfer.server.socket.ListenerPorts;
+import io.meshinfer.server.socket.ListenerPorts.Listener;
 
 /**
  * A running meshinfer: the models, the service listener and the admin listener.
@@ -57,6 +61,8 @@ public final class MeshinferServer implements AutoCloseable {
 
     /** Loads the models and starts both listeners. */
     public static MeshinferServer start(ServerConfig config) {
+        // Before the models load: a port in use is found in milliseconds, not after seconds of loading.
+        requireListenable(config);
         ServerMetrics metrics = new ServerMetrics();
         // Before Connect's thread starts, since it changes the process environment.
         OrtTelemetry.disable();
@@ -113,6 +119,11 @@ public final class MeshinferServer implements AutoCloseable {
                             .routing(admin))
                     .build()
                     .start();
+            if (!webServer.isRunning()) {
+                // Bound by someone else since the check above.
+                requireListenable(config);
+                throw new IllegalStateException("the listeners did not start; the log above says why");
+            }
             self[0] = new MeshinferServer(models, webServer, exchange, connect);
             self[0].ready = true;
             MeshinferServer server = self[0];
@@ -134,6 +145,15 @@ public final class MeshinferServer implements AutoCloseable {
             connect.ifPresent(ConnectService::close);
             throw e;
         }
+    }
+
+    private static void requireListenable(ServerConfig config) {
+        ListenerPorts.unavailable(List.of(
+                new Listener(Settings.PORT.flag(), config.host(), config.port()),
+                new Listener(Settings.ADMIN_PORT.flag(), config.adminHost(), config.adminPort())))
+                .ifPresent(reason -> {
+                    throw new IllegalStateException(reason);
+                });
     }
 
     /** The service listener's port (the real one when 0 was asked for). */

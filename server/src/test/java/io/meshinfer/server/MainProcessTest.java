@@ -3,6 +3,8 @@ package io.meshinfer.server;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -110,6 +112,19 @@ class MainProcessTest {
         assertEquals(1, process.exitValue(), String.join("\n", output));
         assertEquals(List.of("meshinfer: cannot start: " + state + " is open to other users (rwxr-xr-x); it holds "
                                      + "the CA key: chmod 700 it"), output);
+    }
+
+    @Test
+    void aPortInUseStopsStartInOneLineNamingTheFlagBeforeTheModelsLoad() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            Process process = start("serve", "--plaintext", "--port", Integer.toString(port), "--admin-port", "0",
+                                    "--log-level", "warning");
+            List<String> output = finish(process);
+            assertEquals(1, process.exitValue(), String.join("\n", output));
+            assertEquals(List.of("meshinfer: cannot start: cannot listen on 127.0.0.1:" + port + " (--port): "
+                                         + "Address already in use"), output);
+        }
     }
 
     private static Process start(String... args) throws IOException {

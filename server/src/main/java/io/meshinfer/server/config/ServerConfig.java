@@ -67,6 +67,12 @@ public record ServerConfig(String host,
         }
         requireLoopback(Settings.ADMIN_HOST, adminHost, allowPublic || bool(values, Settings.ALLOW_PUBLIC_ADMIN),
                         Settings.ALLOW_PUBLIC_ADMIN);
+        int port = integer(values, Settings.PORT);
+        int adminPort = integer(values, Settings.ADMIN_PORT);
+        if (port != 0 && port == adminPort) {
+            throw new SettingException("invalid value '" + adminPort + "' for " + Settings.ADMIN_PORT.name() + ": "
+                    + Settings.PORT.name() + " is " + port + " too; the two listeners need a port each");
+        }
 
         List<ModelSource> models = models(values);
 
@@ -79,9 +85,9 @@ public record ServerConfig(String host,
                                                             integer(values, Settings.INTRA_OP_THREADS),
                                                             bool(values, Settings.ALLOW_SPINNING));
         return new ServerConfig(host,
-                                integer(values, Settings.PORT),
+                                port,
                                 adminHost,
-                                integer(values, Settings.ADMIN_PORT),
+                                adminPort,
                                 models,
                                 optional(values, Settings.DEFAULT_MODEL),
                                 execution,

@@ -108,6 +108,8 @@ class ConfigLoaderTest {
         return Stream.of(
                 new Bad("port not a number", List.of("--port", "http"), Map.of(), "port"),
                 new Bad("port out of range", List.of("--port", "70000"), Map.of(), "0 to 65535"),
+                new Bad("one port for both listeners", List.of("--port", "9090"), Map.of(),
+                        "for admin-port: port is 9090 too; the two listeners need a port each"),
                 new Bad("unknown flag", List.of("--prot", "1"), Map.of(), "--prot"),
                 new Bad("TEI's model flag", List.of("--model-id", "BAAI/bge-small-en-v1.5"), Map.of(),
                         "--model-id is TEI's flag, not meshinfer's: serve a model directory with --model NAME=DIR"),
