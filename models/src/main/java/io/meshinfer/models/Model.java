@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 import io.meshinfer.models.batch.BatchListener;
@@ -29,6 +30,8 @@ import io.meshinfer.tokenizers.TokenizerException;
  * Thread-safe.
  */
 public final class Model implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Model.class.getName());
+
     private final ModelDescription description;
     private final TextTokenizer tokenizer;
     private final ModelSession session;
@@ -135,6 +138,11 @@ public final class Model implements AutoCloseable {
     @Override
     public void close() {
         batcher.close();
+        if (batcher.running()) {
+            // Freeing the session under a running batch would crash the process; the exit reclaims it instead.
+            LOG.warning("model " + description.name() + ": a batch is still in the graph; its session stays open");
+            return;
+        }
         session.close();
         tokenizer.close();
     }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
@@ -80,18 +79,13 @@ public final class Main {
             return 1;
         }
         markClassArchiveServed();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
-            Logger.getLogger(Main.class.getName()).info("shutting down: finishing in-flight requests");
-            server.close();
-            stopped.countDown();
-        }));
+        StopSignals signals = StopSignals.install(server::close);
         try {
-            stopped.await();
+            return signals.awaitClosed();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return 1;
         }
-        return 0;
     }
 
     /**

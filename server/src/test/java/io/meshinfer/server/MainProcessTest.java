@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -81,7 +82,7 @@ class MainProcessTest {
         }
         assertFalse(server.isAlive(), "stopped on SIGTERM");
         reader.join();
-        // 128 + 15: the JVM stopped for SIGTERM, after its shutdown hook drained the server.
+        // 128 + 15, as the shell reports a process stopped by SIGTERM.
         assertEquals(143, server.exitValue(), String.join("\n", output));
         assertFalse(output.stream().anyMatch(l -> l.contains("environment already exists")),
                     "the server's ONNX Runtime environment has the shared pool:\n" + String.join("\n", output));
@@ -89,6 +90,44 @@ class MainProcessTest {
         assertTrue(!Files.exists(realTelemetry) || Files.getLastModifiedTime(realTelemetry).toMillis() == before,
                    "no telemetry event stored under the user's own home either");
         assertTrue(Files.notExists(Path.of("/tmp/mat-debug-" + server.pid() + ".log")), "no telemetry log");
+    }
+
+    /**
+     * ONNX Runtime's own shutdown hook releases its environment, and with it the thread pool that models share: a
+     * batch that ran after it would crash the JVM. SIGTERM drains first, and only then lets the JVM exit.
+     */
+    @Test
+    void sigtermWithABatchPendingOnASharedPoolAnswersItAndExits143() throws Exception {
+        Process server = command(List.of(), "serve", "--plaintext", "--port", "0", "--admin-port", "0",
+                                 "--model", "minilm=builtin:all-MiniLM-L6-v2",
+                                 "--model", "cls=" + MODELS.resolve("tiny-classifier"),
+                                 "--max-batch-delay", "2000000").start();
+        List<String> output = new CopyOnWriteArrayList<>();
+        Thread reader = Thread.ofVirtual().start(() -> collect(server, output));
+        try {
+            Matcher serving = awaitLine(server, output, SERVING);
+            HttpClient http = HttpClient.newHttpClient();
+            CompletableFuture<HttpResponse<String>> pending = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return post(http, "http://127.0.0.1:" + serving.group(1) + "/models/minilm/embed",
+                                "{\"inputs\": \"in flight\"}");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            // The batcher holds the input for its 2 s delay: the signal comes while it waits.
+            Thread.sleep(700);
+            // SIGTERM through the handle: Process.destroy() would also close the output still to be read.
+            server.toHandle().destroy();
+            assertEquals(200, pending.get(30, TimeUnit.SECONDS).statusCode());
+            assertTrue(server.waitFor(60, TimeUnit.SECONDS));
+        } finally {
+            server.destroyForcibly();
+        }
+        reader.join();
+        assertEquals(143, server.exitValue(), String.join("\n", output));
+        assertTrue(output.stream().anyMatch(l -> l.contains("shutting down: finishing in-flight requests")),
+                   String.join("\n", output));
     }
 
     @Test

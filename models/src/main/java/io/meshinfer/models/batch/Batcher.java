@@ -138,6 +138,15 @@ public final class Batcher implements AutoCloseable {
         return queue.size();
     }
 
+    /** Whether the batch thread still runs: after {@link #close()}, a batch in the graph that outlasted its wait. */
+    public boolean running() {
+        return thread.isAlive();
+    }
+
+    /**
+     * Stops taking inputs, answers the queued ones with {@link ShutdownException}, and waits up to 10 s for a batch in
+     * the graph to finish; see {@link #running()}.
+     */
     @Override
     public void close() {
         closed = true;
