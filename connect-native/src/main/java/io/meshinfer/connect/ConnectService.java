@@ -233,6 +233,15 @@ public final class ConnectService implements AutoCloseable {
                 agentReachable(), problems);
     }
 
+    /** What {@link #awaitReady} still waits for, and whether the agent answers at all: for a start that gave up. */
+    public List<String> notReadyReasons() {
+        List<String> reasons = problems();
+        if (!agentReachable()) {
+            reasons.add("the agent does not answer");
+        }
+        return reasons;
+    }
+
     private boolean agentReachable() {
         AgentWatches w = watches;
         Registrar r = registrar;

@@ -166,6 +166,29 @@ class MainProcessTest {
         }
     }
 
+    @Test
+    void certIssueSaysWhenItCreatesTheCaAndFailsInOneLine() throws Exception {
+        String state = temp.resolve("state").toString();
+        Process first = start("cert", "issue", "--service", "web", "--out", temp.resolve("a").toString(),
+                              "--state-dir", state);
+        List<String> created = finish(first);
+        assertEquals(0, first.exitValue(), String.join("\n", created));
+        assertTrue(created.stream().anyMatch(l -> l.contains(state + " held no CA: created one")),
+                   String.join("\n", created));
+        Process second = start("cert", "issue", "--service", "web", "--out", temp.resolve("b").toString(),
+                               "--state-dir", state);
+        List<String> reused = finish(second);
+        assertEquals(0, second.exitValue());
+        assertFalse(reused.stream().anyMatch(l -> l.contains("held no CA")), String.join("\n", reused));
+        Path file = Files.writeString(temp.resolve("a-file"), "");
+        Process blocked = start("cert", "issue", "--service", "web", "--out", file.resolve("out").toString(),
+                                "--state-dir", state);
+        List<String> refused = finish(blocked);
+        assertEquals(1, blocked.exitValue());
+        assertEquals(1, refused.size(), String.join("\n", refused));
+        assertTrue(refused.getFirst().startsWith("meshinfer cert: cannot write certificates to "), refused.getFirst());
+    }
+
     private static Process start(String... args) throws IOException {
         return command(List.of(), args).start();
     }

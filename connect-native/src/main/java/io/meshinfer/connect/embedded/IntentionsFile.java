@@ -6,7 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import io.meshinfer.connect.SpiffeId;
@@ -30,6 +33,8 @@ public final class IntentionsFile implements AutoCloseable {
     private final Consumer<IntentionSet> sink;
     private final Thread poller;
     private String lastText;
+    /** The last reason a changed file was not loaded, said once rather than at every poll. */
+    private String lastRefusal;
     private long generation;
 
     private IntentionsFile(Path file, SpiffeId destination, Consumer<IntentionSet> sink) {
@@ -44,11 +49,14 @@ public final class IntentionsFile implements AutoCloseable {
      * the rules for {@code destination} (this server) to {@code sink}, then follows the file's changes.
      *
      * @throws IllegalArgumentException when the file exists but does not parse: a server must not start on rules
-     *                                  it cannot read
+     *                                  it cannot read; or when its directory is missing (a mistyped path must not
+     *                                  become a starter file that allows a caller)
+     * @throws IllegalStateException    when users other than its owner may write it
      */
     public static IntentionsFile follow(Path file, SpiffeId destination, Consumer<IntentionSet> sink) {
         IntentionsFile watch = new IntentionsFile(file, destination, sink);
         watch.createIfMissing();
+        watch.requireOwnerWritableOnly();
         String text = watch.read();
         watch.publish(watch.parse(text), text);
         watch.poller.start();
@@ -72,13 +80,35 @@ public final class IntentionsFile implements AutoCloseable {
         if (Files.exists(file)) {
             return;
         }
+        Path directory = file.toAbsolutePath().getParent();
+        if (!Files.isDirectory(directory)) {
+            throw new IllegalArgumentException("intentions file " + file + ": its directory " + directory
+                                                       + " does not exist");
+        }
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
             Files.writeString(file, starter(destination.service()), StandardCharsets.UTF_8);
             LOG.log(System.Logger.Level.INFO, "wrote a starter intentions file {0}: it allows the service \"web\" "
                     + "to call \"{1}\"; edit it to change who may call", file, destination.service());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the intentions file " + file, e);
+        }
+    }
+
+    /** Whoever may write the rules decides who may call: only the file's owner may. */
+    private void requireOwnerWritableOnly() {
+        Set<PosixFilePermission> permissions;
+        try {
+            permissions = Files.getPosixFilePermissions(file);
+        } catch (NoSuchFileException e) {
+            return;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the permissions of the intentions file " + file, e);
+        }
+        if (permissions.contains(PosixFilePermission.GROUP_WRITE)
+                || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+            throw new IllegalStateException("intentions file " + file + " is writable by other users ("
+                    + PosixFilePermissions.toString(permissions) + "); whoever writes it decides who may call: "
+                    + "chmod go-w it");
         }
     }
 
@@ -117,6 +147,17 @@ public final class IntentionsFile implements AutoCloseable {
                 if (text == null || text.equals(lastText)) {
                     continue;
                 }
+                try {
+                    requireOwnerWritableOnly();
+                } catch (IllegalStateException e) {
+                    // Not remembered as read: once the permissions are mended, the same text loads.
+                    if (!e.getMessage().equals(lastRefusal)) {
+                        LOG.log(System.Logger.Level.WARNING, "{0}; keeping the previous rules", e.getMessage());
+                    }
+                    lastRefusal = e.getMessage();
+                    continue;
+                }
+                lastRefusal = null;
                 try {
                     publish(parse(text), text);
                     LOG.log(System.Logger.Level.INFO, "intentions file {0} reloaded", file);

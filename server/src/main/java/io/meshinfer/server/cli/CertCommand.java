@@ -1,5 +1,7 @@
 package io.meshinfer.server.cli;
 
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -53,9 +55,24 @@ public final class CertCommand {
         Path stateDir = flags.containsKey("--state-dir") ? Path.of(flags.get("--state-dir"))
                 : ConnectConfig.defaultStateDir();
         Path out = Path.of(flags.get("--out"));
-        EmbeddedCa ca = StateDirectory.open(stateDir).ca();
-        LeafCert leaf = ca.issue(service, List.of(), List.of());
-        StateDirectory.writeCallerFiles(out, leaf, List.of(ca.root()));
+        // A mistyped --state-dir would otherwise mint a CA that no running server trusts, without a word.
+        boolean newCa = !Files.exists(stateDir.resolve("ca.pem"));
+        LeafCert leaf;
+        try {
+            EmbeddedCa ca = StateDirectory.open(stateDir).ca();
+            leaf = ca.issue(service, List.of(), List.of());
+            StateDirectory.writeCallerFiles(out, leaf, List.of(ca.root()));
+        } catch (IllegalStateException e) {
+            System.err.println("meshinfer cert: " + e.getMessage());
+            return 1;
+        } catch (UncheckedIOException e) {
+            System.err.println("meshinfer cert: " + e.getMessage() + ": " + e.getCause());
+            return 1;
+        }
+        if (newCa) {
+            System.err.println("meshinfer cert: " + stateDir + " held no CA: created one; only a server started with "
+                    + "this state directory trusts the certificate");
+        }
         System.out.println("wrote " + out.resolve("cert.pem") + ", " + out.resolve("key.pem") + " (0600) and "
                 + out.resolve("ca.pem") + " for " + leaf.id() + ", valid until " + leaf.validBefore());
         return 0;

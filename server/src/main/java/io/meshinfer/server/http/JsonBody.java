@@ -6,9 +6,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Status;
 
@@ -19,7 +22,11 @@ import io.meshinfer.tokenizers.TruncationDirection;
  * Unknown fields are ignored, as TEI ignores them.
  */
 public final class JsonBody {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Strict as TEI's serde is: text after the JSON value, or a key given twice, makes a body malformed. */
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     private final ObjectNode root;
 
@@ -40,7 +47,7 @@ public final class JsonBody {
         JsonNode node;
         try {
             node = MAPPER.readTree(body);
-        } catch (JsonParseException e) {
+        } catch (JsonProcessingException e) {
             throw new ApiException(Status.BAD_REQUEST_400, ErrorType.BAD_REQUEST,
                                    "request body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {

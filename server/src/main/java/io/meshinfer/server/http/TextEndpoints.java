@@ -140,7 +140,8 @@ public final class TextEndpoints {
         JsonBody body = call.body();
         ModelDescription model = call.model().description();
         if (model.task() != ModelTask.RERANKER) {
-            throw ApiException.wrongModelType("model " + model.name() + " is a " + model.task().label()
+            String article = model.task() == ModelTask.EMBEDDING ? " is an " : " is a ";
+            throw ApiException.wrongModelType("model " + model.name() + article + model.task().label()
                                                   + " model; /rerank needs a reranker (a classifier with one label)");
         }
         String query = JsonBody.text(body.required("query"), "query");

@@ -48,7 +48,7 @@ public final class Mesh {
                     throw new IllegalArgumentException("the Consul agent at "
                             + connect.consul().get(Settings.CONSUL_HTTP_ADDR.environmentVariable()) + " gave no identity "
                             + "within " + FIRST_SNAPSHOTS.toSeconds() + " s: "
-                            + String.join("; ", consul.status().problems()));
+                            + String.join("; ", consul.notReadyReasons()));
                 }
                 return consul;
             } catch (InterruptedException e) {

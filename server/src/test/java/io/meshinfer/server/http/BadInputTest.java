@@ -41,6 +41,9 @@ class BadInputTest {
         String overLong = "word ".repeat(400);
         return Stream.of(
                 new Case("malformed JSON", "/embed", "{\"inputs\": ", 400, "BadRequest"),
+                new Case("text after the JSON object", "/embed", "{\"inputs\": \"a\"}},{}", 400, "BadRequest"),
+                new Case("a key given twice", "/embed", "{\"inputs\": \"a\", \"inputs\": [\"b\"]}", 400,
+                         "BadRequest"),
                 new Case("empty body", "/embed", "", 400, "BadRequest"),
                 new Case("body is not an object", "/embed", "[\"hello\"]", 422, "Validation"),
                 new Case("missing inputs", "/embed", "{}", 422, "Validation"),
