@@ -20,6 +20,7 @@ import io.meshinfer.server.config.Settings;
 import io.meshinfer.server.http.AdminRouting;
 import io.meshinfer.server.http.CallerAuthorization;
 import io.meshinfer.server.http.Exchange;
+import io.meshinfer.server.http.Http10Refusal;
 import io.meshinfer.server.http.ServiceRouting;
 import io.meshinfer.server.http.TransportErrors;
 import io.meshinfer.server.inference.Inference;
@@ -113,9 +114,11 @@ public final class MeshinferServer implements AutoCloseable {
                     .shutdownHook(false)
                     .routing(service)
                     .directHandlers(transportErrors)
+                    .addConnectionSelector(new Http10Refusal(metrics))
                     .putSocket(ADMIN, socket -> socket.host(config.adminHost())
                             .port(config.adminPort())
                             .directHandlers(transportErrors)
+                            .addConnectionSelector(new Http10Refusal(metrics))
                             .routing(admin))
                     .build()
                     .start();

@@ -185,6 +185,19 @@ class BadInputTest {
         assertJsonError(answer, "PayloadTooLarge");
     }
 
+    /** Helidon speaks HTTP/1.1 and HTTP/2 only: an HTTP/1.0 caller (ApacheBench, old health checks) learns why. */
+    @Test
+    void anHttp10RequestGetsAJson505AndTheNextHttp11RequestIsServed() throws IOException {
+        String answer = raw("GET /health HTTP/1.0\r\n\r\n");
+        assertTrue(answer.startsWith("HTTP/1.0 505"), answer);
+        assertJsonError(answer, "BadRequest");
+        assertTrue(answer.contains("HTTP/1.0 is not supported: send HTTP/1.1"), answer);
+        String post = raw("POST /embed HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n"
+                + "{\"inputs\": \"a\"}");
+        assertTrue(post.startsWith("HTTP/1.0 505"), post);
+        assertTrue(raw("GET /health HTTP/1.1\r\nHost: x\r\n\r\n").startsWith("HTTP/1.1 200"));
+    }
+
     /** Sends bytes on a new connection and reads the answer (head and body), waiting up to 30 s for it. */
     private static String raw(String request) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", server.server().port())) {
