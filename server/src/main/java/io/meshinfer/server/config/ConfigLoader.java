@@ -132,8 +132,14 @@ public final class ConfigLoader {
                 }
                 values.put(setting, checked);
             }
+        } catch (SettingException e) {
+            throw e;
         } catch (ConfigException e) {
             throw new SettingException("cannot read configuration file " + file + ": " + e.getMessage());
+        } catch (RuntimeException | StackOverflowError e) {
+            // The YAML parser's own failures: a top level that is not a mapping, an alias that contains itself.
+            throw new SettingException("cannot read configuration file " + file + ": it must be a YAML mapping of "
+                    + "setting names to values");
         }
         return values;
     }

@@ -33,7 +33,7 @@ public final class Inputs {
     public static List<Input> parse(JsonNode node, String field, int maxBatch, ModelDescription model) {
         List<Input> inputs = new ArrayList<>();
         if (node.isTextual()) {
-            inputs.add(text(node.textValue(), field));
+            inputs.add(text(JsonBody.text(node, field), field));
         } else if (node.isArray()) {
             if (node.isEmpty()) {
                 throw ApiException.empty(field, "`" + field + "` cannot be empty");
@@ -46,7 +46,7 @@ public final class Inputs {
                 checkBatchSize(node.size(), maxBatch, field);
                 for (JsonNode element : node) {
                     if (element.isTextual()) {
-                        inputs.add(text(element.textValue(), field));
+                        inputs.add(text(JsonBody.text(element, field), field));
                     } else if (element.isArray()) {
                         inputs.add(ids(JsonBody.ids(element, field), field, model));
                     } else {

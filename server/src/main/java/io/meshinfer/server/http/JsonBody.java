@@ -125,12 +125,25 @@ public final class JsonBody {
         }).orElse(TruncationDirection.RIGHT);
     }
 
-    /** A JSON string, or a 422 naming the field. */
+    /**
+     * A JSON string, or a 422 naming the field. A lone surrogate escape ({@code "\ud800"}) is malformed JSON (400), as
+     * TEI's serde reads it: it is no Unicode character, and the tokenizer would see a replacement in its place.
+     */
     public static String text(JsonNode node, String field) {
         if (!node.isTextual()) {
             throw ApiException.validation(field, "`" + field + "` must be a string");
         }
-        return node.textValue();
+        String text = node.textValue();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new ApiException(Status.BAD_REQUEST_400, ErrorType.BAD_REQUEST, "request body is not valid "
+                        + "JSON: `" + field + "` holds a lone surrogate (\\u" + Integer.toHexString(c) + ")", field);
+            }
+        }
+        return text;
     }
 
     /** A non-empty JSON array of strings. */

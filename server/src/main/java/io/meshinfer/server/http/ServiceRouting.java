@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -75,7 +76,7 @@ public final class ServiceRouting {
             }
             routing.any(prefix + "/health", methodNotAllowed("health", Style.TEI, "GET"));
             routing.any(prefix + "/ping", methodNotAllowed("health", Style.TEI, "GET"));
-            routing.any(prefix + "/", methodNotAllowed("compat", Style.TEI, "GET or POST"));
+            routing.any(prefix + "/", methodNotAllowed("compat", Style.TEI, "GET", "POST"));
         }
         // TEI serves OpenAI's route with and without /v1, for clients whose base URL lacks it.
         for (String path : List.of("/v1/embeddings", "/embeddings")) {
@@ -191,10 +192,16 @@ public final class ServiceRouting {
                 .toList()));
     }
 
-    private io.helidon.webserver.http.Handler methodNotAllowed(String route, Style style, String allowed) {
+    /** A 405 that names the allowed methods, in its message and in the {@code Allow} header HTTP asks for. */
+    private io.helidon.webserver.http.Handler methodNotAllowed(String route, Style style, String... allowed) {
         ApiException error = new ApiException(Status.METHOD_NOT_ALLOWED_405, ErrorType.METHOD_NOT_ALLOWED,
-                                              "method not allowed; use " + allowed);
-        return exchange.always(route, style, error);
+                                              "method not allowed; use " + String.join(" or ", allowed));
+        io.helidon.webserver.http.Handler refusal = exchange.always(route, style, error);
+        String allow = String.join(", ", allowed);
+        return (req, res) -> {
+            res.header(HeaderNames.ALLOW, allow);
+            refusal.handle(req, res);
+        };
     }
 
     /** A POST route's operation, and how its body reads as one input or a batch. */

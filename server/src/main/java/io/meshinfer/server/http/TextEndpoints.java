@@ -66,7 +66,7 @@ public final class TextEndpoints {
         List<String> seconds = new ArrayList<>();
         for (JsonNode sequence : sequences) {
             if (sequence.isTextual()) {
-                firsts.add(Inputs.nonEmpty(sequence.textValue(), "inputs"));
+                firsts.add(Inputs.nonEmpty(JsonBody.text(sequence, "inputs"), "inputs"));
                 seconds.add(null);
             } else if (sequence.isArray() && sequence.size() == 1) {
                 firsts.add(Inputs.nonEmpty(JsonBody.text(sequence.get(0), "inputs"), "inputs"));
@@ -177,7 +177,8 @@ public final class TextEndpoints {
     public Object tokenize(Call call) {
         JsonBody body = call.body();
         JsonNode inputs = body.required("inputs");
-        List<String> texts = inputs.isTextual() ? List.of(inputs.textValue()) : JsonBody.texts(inputs, "inputs");
+        List<String> texts = inputs.isTextual() ? List.of(JsonBody.text(inputs, "inputs"))
+                : JsonBody.texts(inputs, "inputs");
         if (texts.isEmpty()) {
             throw ApiException.empty("inputs", "`inputs` cannot be empty");
         }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.meshinfer.models.ModelSource;
 import io.meshinfer.models.Pooling;
@@ -160,6 +161,15 @@ class ConfigLoaderTest {
         SettingException e = assertThrows(SettingException.class,
                                           () -> ConfigLoader.load(List.of("--config", yaml.toString()), Map.of()));
         assertTrue(e.getMessage().contains("prot") && e.getMessage().contains(yaml.toString()), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"- port\n- 8080\n", "a: &a [*a]\n", "just a sentence\n"})
+    void aFileThatIsNotAMappingIsRefusedInOneLine(String text) throws IOException {
+        Path yaml = Files.writeString(dir.resolve("not-a-mapping.yaml"), text);
+        SettingException e = assertThrows(SettingException.class,
+                                          () -> ConfigLoader.load(List.of("--config", yaml.toString()), Map.of()));
+        assertTrue(e.getMessage().startsWith("cannot read configuration file " + yaml), e.getMessage());
     }
 
     @Test

@@ -49,6 +49,9 @@ class BadInputTest {
                 new Case("missing inputs", "/embed", "{}", 422, "Validation"),
                 new Case("inputs of the wrong type", "/embed", "{\"inputs\": 42}", 422, "Validation"),
                 new Case("inputs with a wrong element", "/embed", "{\"inputs\": [\"a\", 3.5]}", 422, "Validation"),
+                new Case("a lone surrogate", "/tokenize", "{\"inputs\": \"\\ud800 x\"}", 400, "BadRequest"),
+                new Case("a lone surrogate in a batch", "/embed", "{\"inputs\": [\"a\", \"x\\udc00\"]}", 400,
+                         "BadRequest"),
                 new Case("empty string", "/embed", "{\"inputs\": \"\"}", 400, "Empty"),
                 new Case("empty array", "/embed", "{\"inputs\": []}", 400, "Empty"),
                 new Case("too many inputs", "/embed", "{\"inputs\": [\"a\",\"b\",\"c\",\"d\",\"e\"]}", 413,
@@ -229,7 +232,11 @@ class BadInputTest {
         Reply reply = server.get("/embed");
         assertEquals(405, reply.status());
         assertEquals("MethodNotAllowed", reply.json().get("error_type").asText());
-        assertEquals(405, server.method("DELETE", "/info").status());
+        assertEquals("POST", reply.headers().firstValue("allow").orElse(""), "HTTP asks a 405 to say what is");
+        Reply info = server.method("DELETE", "/info");
+        assertEquals(405, info.status());
+        assertEquals("GET", info.headers().firstValue("allow").orElse(""));
+        assertEquals("GET, POST", server.method("PUT", "/").headers().firstValue("allow").orElse(""));
         for (String path : List.of("/ping", "/", "/models/all-MiniLM-L6-v2", "/invocations")) {
             assertEquals(405, server.method("PUT", path).status(), path);
         }
