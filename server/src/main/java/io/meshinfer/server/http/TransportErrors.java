@@ -1,6 +1,9 @@
 package io.meshinfer.server.http;
 
+import java.util.Optional;
+
 import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpMediaTypes;
 import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
@@ -36,18 +39,24 @@ public final class TransportErrors implements DirectHandler {
     public TransportResponse handle(TransportRequest request, EventType event, Status status,
                                     ServerResponseHeaders headers, String message) {
         boolean internal = event == EventType.INTERNAL_ERROR || event == EventType.OTHER;
-        ErrorType type = switch (status.code()) {
+        Optional<String> encoding = request.headers().first(HeaderNames.CONTENT_ENCODING)
+                .filter(e -> !e.equalsIgnoreCase("identity"));
+        // Helidon refuses a body it cannot decode with a bare 400.
+        boolean encoded = status.code() == Status.BAD_REQUEST_400.code() && encoding.isPresent();
+        Status answer = encoded ? Status.UNSUPPORTED_MEDIA_TYPE_415 : status;
+        ErrorType type = switch (answer.code()) {
             case 403 -> ErrorType.FORBIDDEN;
             case 413, 414 -> ErrorType.PAYLOAD_TOO_LARGE;
             default -> internal ? ErrorType.BACKEND : ErrorType.BAD_REQUEST;
         };
         // An internal failure's message may describe our internals; the caller gets the status's reason.
-        String text = message == null || message.isBlank() || internal ? status.reasonPhrase() : message;
-        byte[] body = Exchange.json(Exchange.errorBody(Style.of(request.path()), new ApiException(status, type, text)));
-        metrics.exchange("transport", status.code());
+        String text = encoded ? "Content-Encoding " + encoding.get() + " is not supported: send the body uncompressed"
+                : message == null || message.isBlank() || internal ? answer.reasonPhrase() : message;
+        byte[] body = Exchange.json(Exchange.errorBody(Style.of(request.path()), new ApiException(answer, type, text)));
+        metrics.exchange("transport", answer.code());
         headers.contentType(HttpMediaTypes.JSON_UTF_8);
         return TransportResponse.builder()
-                .status(status)
+                .status(answer)
                 .headers(headers)
                 .keepAlive(event.keepAlive())
                 .entity(body)

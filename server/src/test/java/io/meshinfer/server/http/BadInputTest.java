@@ -188,6 +188,15 @@ class BadInputTest {
         assertJsonError(answer, "PayloadTooLarge");
     }
 
+    @Test
+    void aCompressedBodyIs415SayingToSendItUncompressed() throws IOException {
+        String answer = raw("POST /embed HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Encoding: gzip\r\nContent-Length: 4\r\n\r\nabcd");
+        assertTrue(answer.startsWith("HTTP/1.1 415"), answer);
+        assertJsonError(answer, "BadRequest");
+        assertTrue(answer.contains("Content-Encoding gzip is not supported"), answer);
+    }
+
     /** Helidon speaks HTTP/1.1 and HTTP/2 only: an HTTP/1.0 caller (ApacheBench, old health checks) learns why. */
     @Test
     void anHttp10RequestGetsAJson505AndTheNextHttp11RequestIsServed() throws IOException {
