@@ -66,6 +66,8 @@ public final class Main {
             System.err.println("meshinfer: " + e.getMessage());
             return 2;
         }
+        ConfigLoader.unknownVariables(System.getenv()).forEach(name -> System.err.println(
+                "meshinfer: " + name + " names no setting and is ignored (settings: meshinfer serve --help)"));
         configureLogging(config.logLevel());
         MeshinferServer server;
         try {

@@ -4,10 +4,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigException;
@@ -45,6 +47,17 @@ public final class ConfigLoader {
             resolved.put(setting, values);
         }
         return ServerConfig.from(resolved);
+    }
+
+    /**
+     * The {@code MESHINFER_} variables in {@code env} that name no setting, sorted: most likely mistyped settings,
+     * which would otherwise go unnoticed. The launcher's own {@code MESHINFER_JAVA_OPTS} is not one of them.
+     */
+    public static List<String> unknownVariables(Map<String, String> env) {
+        Set<String> known = new HashSet<>(Set.of("MESHINFER_JAVA_OPTS"));
+        Settings.ALL.forEach(setting -> known.add(setting.environmentVariable()));
+        return env.keySet().stream().filter(name -> name.startsWith("MESHINFER_") && !known.contains(name))
+                .sorted().toList();
     }
 
     private static Optional<String> first(Map<Setting, List<String>> values, Setting setting) {

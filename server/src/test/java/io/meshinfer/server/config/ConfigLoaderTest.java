@@ -173,6 +173,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void meshinferVariablesThatNameNoSettingAreReportedAsLikelyTypos() {
+        Map<String, String> env = Map.of("MESHINFER_MAX_BATCH_TOKEN", "512", "MESHINFER_MAX_BATCH_TOKENS", "512",
+                                         "MESHINFER_BOGUS", "1", "MESHINFER_JAVA_OPTS", "-Xmx1g",
+                                         "CONSUL_HTTP_ADDR", "127.0.0.1:8500", "PATH", "/bin");
+        assertEquals(List.of("MESHINFER_BOGUS", "MESHINFER_MAX_BATCH_TOKEN"), ConfigLoader.unknownVariables(env));
+    }
+
+    @Test
     void aTeiKeyInTheFileGetsDirections() throws IOException {
         Path yaml = dir.resolve("tei.yaml");
         Files.writeString(yaml, "served-model-name: embedder\n");
