@@ -76,8 +76,10 @@ public final class Registrar implements AutoCloseable {
                     registered = true;
                     LOG.log(System.Logger.Level.INFO, "registered {0} with the Consul agent", registration.id());
                 }
-                report();
+                // The agent has just answered: the report must not call it unreachable (the check would read
+                // "warning" until the next report, a third of the TTL later).
                 healthy = true;
+                report();
             } catch (RuntimeException e) {
                 if (healthy) {
                     LOG.log(System.Logger.Level.WARNING, "Consul agent unreachable ({0}); still serving with the "

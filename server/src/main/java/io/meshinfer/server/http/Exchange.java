@@ -20,6 +20,7 @@ import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpMediaTypes;
 import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -260,7 +261,8 @@ public final class Exchange {
                 throw tooLarge();
             }
             return body;
-        } catch (IOException | UncheckedIOException | DataReader.InsufficientDataAvailableException e) {
+        } catch (IOException | UncheckedIOException | DataReader.InsufficientDataAvailableException
+                 | CloseConnectionException e) {
             // The body ended before its declared length: the client went away or sent a truncated request.
             res.header(HeaderNames.CONNECTION, "close");
             throw new ApiException(Status.BAD_REQUEST_400, ErrorType.BAD_REQUEST, "request body ended early");
@@ -286,7 +288,13 @@ public final class Exchange {
         byte[] bytes = json(body);
         res.status(status);
         res.headers().contentType(HttpMediaTypes.JSON_UTF_8);
-        res.send(bytes);
+        try {
+            res.send(bytes);
+        } catch (UncheckedIOException e) {
+            // The caller has gone. Helidon closes the connection quietly for this exception; any other it logs with
+            // its stack trace, which a client resetting its connections in a loop turns into a full disk.
+            throw new CloseConnectionException("the caller went away before its answer was written", e);
+        }
     }
 
     /** An answer's JSON: vectors written directly, anything else by Jackson. */

@@ -6,7 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -208,6 +213,51 @@ class BadInputTest {
                 + "{\"inputs\": \"a\"}");
         assertTrue(post.startsWith("HTTP/1.0 505"), post);
         assertTrue(raw("GET /health HTTP/1.1\r\nHost: x\r\n\r\n").startsWith("HTTP/1.1 200"));
+    }
+
+    /**
+     * A caller that resets its connection (while sending, or before its answer is written) is nobody's error: no
+     * warning with a stack trace (a client doing it in a loop would fill the disk), no 500, and the next caller is
+     * served.
+     */
+    @Test
+    void callersResettingTheirConnectionsAreNeitherLoggedLoudlyNorCountedAs500() throws Exception {
+        List<LogRecord> loud = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+                    loud.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger root = Logger.getLogger("");
+        root.addHandler(capture);
+        try {
+            byte[] request = ("POST /embed HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 16\r\n\r\n{\"inputs\": \"ab\"}").getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 200; i++) {
+                try (Socket socket = new Socket("127.0.0.1", server.server().port())) {
+                    socket.setSoLinger(true, 0);
+                    socket.getOutputStream().write(request, 0, i % 2 == 0 ? request.length : request.length - 5);
+                }
+            }
+            assertEquals(200, server.post("/embed", "{\"inputs\": \"a\"}").status());
+        } finally {
+            root.removeHandler(capture);
+        }
+        assertEquals(List.of(), loud.stream().map(r -> r.getLoggerName() + ": " + r.getMessage()).toList());
+        assertEquals(0.0, server.metricSamples().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("meshinfer_http_requests_total") && e.getKey().contains("\"500\""))
+                .mapToDouble(Map.Entry::getValue).sum());
     }
 
     /** Sends bytes on a new connection and reads the answer (head and body), waiting up to 30 s for it. */

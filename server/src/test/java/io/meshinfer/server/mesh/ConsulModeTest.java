@@ -65,11 +65,13 @@ class ConsulModeTest {
     @Test
     @Order(1)
     void theServerRegistersAsAConnectNativeServiceWithAPassingCheck() {
-        waitFor(Duration.ofSeconds(10), "a passing instance in /v1/health/connect/inference", () -> {
-            JsonNode instances = consul.get(ConsulEndpoint.of("/v1/health/connect/inference")).body();
-            return instances.size() == 1
-                    && instances.get(0).path("Service").path("Connect").path("Native").asBoolean()
-                    && instances.get(0).path("Checks").findValues("Status").stream()
+        waitFor(Duration.ofSeconds(10), "an instance in /v1/health/connect/inference",
+                () -> consul.get(ConsulEndpoint.of("/v1/health/connect/inference")).body().size() == 1);
+        // Passing from its first report on, not a third of the TTL later.
+        waitFor(Duration.ofSeconds(1), "a passing Connect-native instance", () -> {
+            JsonNode instance = consul.get(ConsulEndpoint.of("/v1/health/connect/inference")).body().get(0);
+            return instance.path("Service").path("Connect").path("Native").asBoolean()
+                    && instance.path("Checks").findValues("Status").stream()
                     .allMatch(status -> status.asText().equals("passing"));
         });
         JsonNode service = consul.get(ConsulEndpoint.of("/v1/agent/service/inference-test")).body();
