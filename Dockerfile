@@ -46,8 +46,8 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s CMD ["bash", "-c", \
 # As the launcher does: a class archive the first start writes when it stops and a restart of the container maps.
 # It lives in the container, not on a volume: the JVM never rewrites an archive whose jars changed, so an archive
 # kept across image upgrades would go stale for good.
-ENTRYPOINT ["java", "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xms32m", "-XX:MinHeapFreeRatio=10", \
-            "-XX:MaxHeapFreeRatio=20", "-XX:+AutoCreateSharedArchive", \
+ENTRYPOINT ["java", "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xms32m", "-Xmx1g", \
+            "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20", "-XX:+AutoCreateSharedArchive", \
             "-XX:SharedArchiveFile=/opt/meshinfer/cds/serve.jsa", "-Xlog:cds*=off", \
             "-jar", "/opt/meshinfer/meshinfer.jar"]
 CMD ["serve"]

@@ -403,7 +403,7 @@ public final class LoadHarness {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // The launcher's JVM options, for both processes.
         List<String> jvm = List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xms32m",
-                                   "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20");
+                                   "-Xmx1g", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20");
         int port = 18080;
         int admin = 19090;
         List<String> listeners = List.of("--port", Integer.toString(port), "--admin-port", Integer.toString(admin),
